@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+/**
+ * One Jest run over every package. TypeScript is compiled by @swc/jest (fast, and independent of
+ * the TypeScript compiler's version); workspace packages resolve to their sources, so tests never
+ * run against a stale build.
+ */
+const config: Config = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^bottender$': '<rootDir>/packages/bottender/src/index.ts',
+    '^bottender/testing$': '<rootDir>/packages/bottender/src/testing/index.ts',
+    '^@bottender/(line|redis)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 60_000,
+};
+
+export default config;

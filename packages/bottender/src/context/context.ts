@@ -1,0 +1,96 @@
+import type { AnyState } from '../session/types';
+import type { StateCell } from './state-cell';
+
+/** What every platform's event offers the handler, whatever its raw shape. */
+export interface BotEvent<Raw = unknown> {
+  /** The event exactly as the platform sent it. */
+  readonly rawEvent: Raw;
+  /** A message of any kind (text, image, sticker, ...). */
+  readonly isMessage: boolean;
+  /** A text message. */
+  readonly isText: boolean;
+  /** The text of a text message, otherwise undefined. */
+  readonly text: string | undefined;
+  /** A button press or other payload (LINE postback, Slack action, Telegram callback query). */
+  readonly isPayload: boolean;
+  /** The payload string, otherwise undefined. */
+  readonly payload: string | undefined;
+}
+
+/** What the handler may know about the session it runs in. */
+export interface SessionInfo {
+  /** `<platform>:<sessionKey>`. */
+  readonly id: string;
+  readonly platform: string;
+  /** Epoch ms of the previous handled event; undefined for a new (or expired) session. */
+  readonly lastActivity: number | undefined;
+  /** True when the session was absent or expired and started from `initialState`. */
+  readonly isNew: boolean;
+}
+
+/** What a connector gets to build a context; see {@link Connector.createContext}. */
+export interface ContextInit<State extends AnyState, Event extends BotEvent> {
+  platform: string;
+  event: Event;
+  /** null for events that belong to no session (e.g. a LINE event with no usable source). */
+  session: SessionInfo | null;
+  /** @internal the runtime's state holder for this event; null when there is no session. */
+  state: StateCell<State> | null;
+}
+
+/** Called by the runtime once the event's state is committed, to send what the handler queued. */
+export const flushContext = Symbol('bottender.flushContext');
+
+/**
+ * What a handler receives: the event, the session's state and the platform's ways to answer.
+ *
+ * Each platform package extends this class with its own sending methods. State changes are
+ * collected while the handler runs and written in one commit after it returns.
+ */
+export abstract class Context<State extends AnyState = AnyState, Event extends BotEvent = BotEvent> {
+  readonly platform: string;
+  readonly event: Event;
+  readonly session: SessionInfo | null;
+  readonly #cell: StateCell<State> | null;
+
+  constructor(init: ContextInit<State, Event>) {
+    this.platform = init.platform;
+    this.event = init.event;
+    this.session = init.session;
+    this.#cell = init.state;
+  }
+
+  /**
+   * The session's state. A copy: change it with {@link setState} or {@link resetState}; direct
+   * mutation is not stored. Empty (`{}`) for events without a session.
+   */
+  get state(): State {
+    return this.#cell ? this.#cell.view : ({} as State);
+  }
+
+  /** Shallow-merges `partial` into the state; committed when the handler returns. */
+  setState(partial: Partial<State>): void {
+    this.#requireCell('setState').set(partial);
+  }
+
+  /** Sets the state back to a deep copy of `initialState`. */
+  resetState(): void {
+    this.#requireCell('resetState').reset();
+  }
+
+  /** Sends a text message to the conversation the event came from. */
+  abstract sendText(text: string, options?: Record<string, unknown>): Promise<void>;
+
+  /** Sends whatever the context queued. Platforms that batch replies override it. */
+  async [flushContext](): Promise<void> {}
+
+  #requireCell(method: string): StateCell<State> {
+    if (!this.#cell) {
+      throw new Error(
+        `context.${method}() cannot be used here: this ${this.platform} event belongs to no ` +
+          'session (it has no user, group or chat to key state on), so there is no state to change',
+      );
+    }
+    return this.#cell;
+  }
+}

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Connector, WebhookResponse } from '../connector/types';
+import type { Bot } from '../runtime/bot';
+import { BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
+
+/** One enabled channel: a connector answering at a path. */
+export interface Channel {
+  path: string;
+  connector: Connector;
+}
+
+export interface RequestHandlerOptions {
+  bot: Bot<any>;
+  channels: Channel[];
+  /** Largest accepted body in bytes; larger ones get 413. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Path answering `GET` with `200 {"status":"ok"}`. Default `/healthz`; false to disable. */
+  healthPath?: string | false;
+}
+
+/** A `(req, res)` listener, usable as node:http's, Express's, or Koa's `ctx.req, ctx.res`. */
+export type RequestListener = (request: IncomingMessage, response: ServerResponse, next?: () => void) => void;
+
+/**
+ * Routes webhook requests to their channel's connector and answers once state is saved.
+ * Mounted in another framework, requests for other paths go to `next` when one is given.
+ */
+export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
+  const byPath = new Map<string, Connector>();
+  for (const channel of options.channels) {
+    if (byPath.has(channel.path)) throw new Error(`two channels use the webhook path ${channel.path}`);
+    byPath.set(channel.path, channel.connector);
+  }
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
+
+  return (request, response, next) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const connector = byPath.get(url.pathname);
+    if (!connector) {
+      if (healthPath && url.pathname === healthPath && request.method === 'GET') {
+        send(response, { status: 200, body: { status: 'ok' } });
+      } else if (next) {
+        next();
+      } else {
+        send(response, { status: 404, body: { error: 'not found' } });
+      }
+      return;
+    }
+    if (request.method !== 'POST') {
+      send(response, { status: 405, headers: { allow: 'POST' }, body: { error: 'method not allowed' } });
+      return;
+    }
+    readRawBody(request, limit).then(
+      (rawBody) =>
+        options.bot
+          .handleRequest(connector, {
+            method: request.method ?? 'POST',
+            path: url.pathname,
+            query: url.searchParams,
+            headers: request.headers,
+            rawBody,
+          })
+          .then((answer) => send(response, answer)),
+      (error) =>
+        send(
+          response,
+          error instanceof BodyTooLargeError
+            ? { status: 413, headers: { connection: 'close' }, body: { error: 'request body too large' } }
+            : { status: 400, body: { error: 'request body could not be read' } },
+        ),
+    ).catch(() => {
+      // handleRequest answers every failure itself; this only guards the socket having gone.
+      if (!response.headersSent) send(response, { status: 500, body: { error: 'internal error' } });
+    });
+  };
+}
+
+/** Writes a webhook answer. */
+export function send(response: ServerResponse, answer: WebhookResponse): void {
+  if (response.headersSent || response.destroyed) return;
+  const body =
+    answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(body) };
+  if (body && !answer.headers?.['content-type']) {
+    headers['content-type'] = typeof answer.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+  }
+  response.writeHead(answer.status, headers);
+  response.end(body);
+}

@@ -1,0 +1,40 @@
+/**
+ * Bottender (TypeScript): the runtime, sessions and state, the memory and file drivers,
+ * configuration, the HTTP server and console mode.
+ */
+export { Context, flushContext } from './context/context';
+export type { BotEvent, ContextInit, SessionInfo } from './context/context';
+export { StateCell, cloneJson } from './context/state-cell';
+export { WebhookError } from './connector/types';
+export type { Connector, ReceivedWebhook, WebhookRequest, WebhookResponse } from './connector/types';
+export {
+  SessionBusyError,
+  SessionStoreError,
+  VersionConflictError,
+} from './session/types';
+export type {
+  AnyState,
+  BeginOptions,
+  JsonValue,
+  SessionRecord,
+  SessionStore,
+  SessionTransaction,
+  WriteOptions,
+} from './session/types';
+export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from './session/record';
+export { Bot } from './runtime/bot';
+export type { BotOptions, EventOutcome } from './runtime/bot';
+export { runAction } from './runtime/action';
+export type { Action, ActionProps } from './runtime/action';
+export { KeyedQueue } from './runtime/keyed-queue';
+export { consoleLogger, silentLogger } from './runtime/logger';
+export type { Logger } from './runtime/logger';
+export { payload, route, router, text } from './router/router';
+export type { Pattern, Route, RoutePredicate } from './router/router';
+export { MemorySessionStore } from './stores/memory';
+export type { MemoryStoreOptions } from './stores/memory';
+export { createRequestHandler, send } from './http/request-handler';
+export type { Channel, RequestHandlerOptions, RequestListener } from './http/request-handler';
+export { serve } from './http/server';
+export type { RunningServer, ServeOptions } from './http/server';
+export { DEFAULT_BODY_LIMIT, readRawBody } from './http/read-body';
