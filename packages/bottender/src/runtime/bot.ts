@@ -51,6 +51,7 @@ export class Bot<State extends AnyState = AnyState> {
   readonly #now: () => number;
   readonly #logger: Logger;
   readonly #eventIdWindow: number;
+  readonly #lockTimeoutMs: number;
   #initialized: Promise<void> | undefined;
   #inFlight = 0;
   #idle: (() => void)[] = [];
@@ -66,6 +67,7 @@ export class Bot<State extends AnyState = AnyState> {
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? consoleLogger;
     this.#eventIdWindow = options.eventIdWindow ?? DEFAULT_EVENT_ID_WINDOW;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   }
 
   /** Prepares the store once; a store that cannot be reached fails here with its own message. */
@@ -148,10 +150,9 @@ export class Bot<State extends AnyState = AnyState> {
 
   async #runInSession(connector: Connector, event: BotEvent, id: string): Promise<EventOutcome> {
     await this.init();
-    const timeout = this.#options.lockTimeoutMs ?? 10_000;
     let transaction;
     try {
-      transaction = await beginTransaction(this.store, id, { signal: AbortSignal.timeout(timeout) });
+      transaction = await beginTransaction(this.store, id, this.#lockTimeoutMs);
     } catch (error) {
       throw this.#storeFailure(error, id, 'could not be read');
     }

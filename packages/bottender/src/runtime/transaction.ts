@@ -1,4 +1,4 @@
-import type { BeginOptions, SessionRecord, SessionStore, SessionTransaction } from '../session/types';
+import type { SessionRecord, SessionStore, SessionTransaction } from '../session/types';
 
 /**
  * Exclusive access to one session for one event.
@@ -10,9 +10,10 @@ import type { BeginOptions, SessionRecord, SessionStore, SessionTransaction } fr
 export async function beginTransaction(
   store: SessionStore,
   id: string,
-  options: BeginOptions,
+  lockTimeoutMs: number,
 ): Promise<SessionTransaction> {
-  if (store.begin) return store.begin(id, options);
+  // The timeout signal (a timer) is made only for stores that wait on locks: it is per event.
+  if (store.begin) return store.begin(id, { signal: AbortSignal.timeout(lockTimeoutMs) });
   const record = await store.read(id);
   return {
     record,
