@@ -1,17 +1,25 @@
 import { LRUCache } from 'lru-cache';
 
-import { parseRecord, serializeRecord } from '../session/record';
+import { checkRecord } from '../session/record';
 import {
   type SessionRecord,
   type SessionStore,
   type WriteOptions,
+  SessionStoreError,
   VersionConflictError,
 } from '../session/types';
 
-/** A record as text, with its version kept aside so a fenced write need not parse it. */
-interface StoredText {
-  version: number;
-  text: string;
+/**
+ * What the memory driver keeps for a session: the state as JSON text, so nothing a handler holds
+ * can alias what is stored (invariant 7), and the rest as plain fields. Event ids are kept as an
+ * array rather than text: parsing them back on every read was most of the driver's cost.
+ */
+interface StoredSession {
+  readonly platform: string;
+  readonly stateText: string;
+  readonly lastActivity: number;
+  readonly version: number;
+  readonly eventIds: readonly string[];
 }
 
 /** Options of the memory driver (`session.stores.memory`). */
@@ -20,38 +28,45 @@ export interface MemoryStoreOptions {
   maxSize?: number;
 }
 
-/**
- * Sessions in this process's memory, for development and single-process bots.
- *
- * Records are kept as JSON text, not objects: nothing a handler holds can alias what is stored
- * (invariant 7), and a read always hands the runtime a fresh copy it may own.
- */
+/** Sessions in this process's memory, for development and single-process bots. */
 export class MemorySessionStore implements SessionStore {
-  readonly name = 'memory';
-  readonly #cache: LRUCache<string, StoredText>;
+  readonly name: string = 'memory';
+  readonly #cache: LRUCache<string, StoredSession>;
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxSize = options.maxSize ?? 500;
     if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
       throw new TypeError(`session.stores.memory.maxSize must be a positive integer, got ${JSON.stringify(maxSize)}`);
     }
-    this.#cache = new LRUCache<string, StoredText>({ max: maxSize });
+    this.#cache = new LRUCache<string, StoredSession>({ max: maxSize });
   }
 
   async read(id: string): Promise<SessionRecord | undefined> {
-    const entry = this.#cache.get(id);
-    return entry === undefined ? undefined : parseRecord(entry.text, id);
+    const stored = this.#cache.get(id);
+    return stored === undefined ? undefined : toRecord(id, stored);
   }
 
   async write(record: SessionRecord, { expectedVersion, ttlMs }: WriteOptions): Promise<void> {
     const current = this.#cache.get(record.id, { updateAgeOnGet: false });
     const actualVersion = current?.version ?? 0;
     if (actualVersion !== expectedVersion) throw new VersionConflictError(record.id, expectedVersion, actualVersion);
-    this.#cache.set(
-      record.id,
-      { version: record.version, text: serializeRecord(record) },
-      ttlMs ? { ttl: ttlMs } : undefined,
-    );
+    checkRecord(record, record.id);
+    let stateText: string;
+    try {
+      stateText = JSON.stringify(record.state);
+    } catch (error) {
+      throw new SessionStoreError(`state of session ${JSON.stringify(record.id)} cannot be stored as JSON`, record.id, {
+        cause: error,
+      });
+    }
+    const stored: StoredSession = {
+      platform: record.platform,
+      stateText,
+      lastActivity: record.lastActivity,
+      version: record.version,
+      eventIds: Object.freeze(record.eventIds.slice()),
+    };
+    this.#cache.set(record.id, stored, ttlMs ? { ttl: ttlMs } : undefined);
   }
 
   async delete(id: string): Promise<void> {
@@ -59,7 +74,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async *list(): AsyncIterable<SessionRecord> {
-    for (const [id, entry] of this.#cache.entries()) yield parseRecord(entry.text, id);
+    for (const [id, stored] of this.#cache.entries()) yield toRecord(id, stored);
   }
 
   /** How many sessions are held. */
@@ -70,4 +85,15 @@ export class MemorySessionStore implements SessionStore {
   async close(): Promise<void> {
     this.#cache.clear();
   }
+}
+
+function toRecord(id: string, stored: StoredSession): SessionRecord {
+  return {
+    id,
+    platform: stored.platform,
+    state: JSON.parse(stored.stateText),
+    lastActivity: stored.lastActivity,
+    version: stored.version,
+    eventIds: stored.eventIds.slice(),
+  };
 }
