@@ -1,0 +1,239 @@
+import type { webhook } from '@line/bot-sdk';
+import type { BotEvent } from 'bottender';
+
+/** One webhook event exactly as LINE sent it (the SDK's union; new types may appear at runtime). */
+export type LineRawEvent = webhook.Event;
+/** Where an event came from: a user, a group chat or a multi-person room. */
+export type LineSource = webhook.Source;
+/** The `message` of a message event (text, image, video, audio, file, location or sticker). */
+export type LineMessageContent = webhook.MessageContent;
+
+type EventOf<T extends string> = Extract<LineRawEvent, { type: T }>;
+
+/**
+ * The conversation a LINE source stands for: the group or room for group and room chats (every
+ * member shares one state, as in a group conversation), the user for one-to-one chats.
+ * Undefined when the source is missing, of an unknown type, or lacks its id.
+ */
+export function conversationIdOf(source: unknown): string | undefined {
+  if (typeof source !== 'object' || source === null) return undefined;
+  const { type, userId, groupId, roomId } = source as Record<string, unknown>;
+  const id = type === 'user' ? userId : type === 'group' ? groupId : type === 'room' ? roomId : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * A LINE webhook event as the handler sees it: the raw event plus typed shortcuts, so a handler
+ * can ask `event.isFollow` or read `event.postback` without narrowing the SDK's union itself.
+ *
+ * Every shortcut is a getter over `rawEvent`: building an event costs one small object, and
+ * nothing is computed that the handler does not ask for.
+ */
+export class LineEvent implements BotEvent<LineRawEvent> {
+  /**
+   * @param rawEvent the event from the webhook body
+   * @param destination the bot's user id the webhook was sent to (the body's `destination`)
+   */
+  constructor(
+    readonly rawEvent: LineRawEvent,
+    readonly destination: string,
+  ) {}
+
+  /** The event type: `message`, `follow`, `postback`, ... */
+  get type(): string {
+    return this.rawEvent.type;
+  }
+
+  /** LINE's id of this event (`webhookEventId`); a redelivery repeats it. */
+  get id(): string | undefined {
+    const id = this.rawEvent.webhookEventId;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  }
+
+  /** Epoch ms at which the event happened. */
+  get timestamp(): number {
+    return this.rawEvent.timestamp;
+  }
+
+  /** True when LINE sends this event again because an earlier delivery was not acknowledged. */
+  get isRedelivery(): boolean {
+    return this.rawEvent.deliveryContext?.isRedelivery === true;
+  }
+
+  /** True when the channel is in standby mode (another module owns the chat): no reply token. */
+  get isStandby(): boolean {
+    return this.rawEvent.mode === 'standby';
+  }
+
+  /** The token to reply with, for event types that carry one. */
+  get replyToken(): string | undefined {
+    const token = (this.rawEvent as { replyToken?: unknown }).replyToken;
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  }
+
+  /** The user, group or room the event came from. */
+  get source(): LineSource | undefined {
+    return this.rawEvent.source;
+  }
+
+  /** The user behind the event; in groups and rooms only when that user allowed it. */
+  get userId(): string | undefined {
+    const userId = (this.rawEvent.source as { userId?: unknown } | undefined)?.userId;
+    return typeof userId === 'string' && userId !== '' ? userId : undefined;
+  }
+
+  /** The id of the conversation (user, group or room) the event belongs to; see {@link conversationIdOf}. */
+  get conversationId(): string | undefined {
+    return conversationIdOf(this.rawEvent.source);
+  }
+
+  get isMessage(): boolean {
+    return this.rawEvent.type === 'message';
+  }
+
+  /** The message of a message event, otherwise undefined. */
+  get message(): LineMessageContent | undefined {
+    return this.rawEvent.type === 'message' ? (this.rawEvent as EventOf<'message'>).message : undefined;
+  }
+
+  /** The type of the message of a message event (`text`, `image`, ...), otherwise undefined. */
+  get messageType(): string | undefined {
+    return this.message?.type;
+  }
+
+  get isText(): boolean {
+    return this.messageType === 'text';
+  }
+
+  /** The text of a text message, otherwise undefined. */
+  get text(): string | undefined {
+    const message = this.message;
+    return message?.type === 'text' ? message.text : undefined;
+  }
+
+  get isImage(): boolean {
+    return this.messageType === 'image';
+  }
+
+  get isVideo(): boolean {
+    return this.messageType === 'video';
+  }
+
+  get isAudio(): boolean {
+    return this.messageType === 'audio';
+  }
+
+  get isFile(): boolean {
+    return this.messageType === 'file';
+  }
+
+  get isLocation(): boolean {
+    return this.messageType === 'location';
+  }
+
+  get isSticker(): boolean {
+    return this.messageType === 'sticker';
+  }
+
+  /** The user added the bot as a friend (or unblocked it). */
+  get isFollow(): boolean {
+    return this.rawEvent.type === 'follow';
+  }
+
+  /** `{ isUnblocked }` of a follow event. */
+  get follow(): webhook.FollowDetail | undefined {
+    return this.rawEvent.type === 'follow' ? (this.rawEvent as EventOf<'follow'>).follow : undefined;
+  }
+
+  /** The user blocked the bot. No reply token. */
+  get isUnfollow(): boolean {
+    return this.rawEvent.type === 'unfollow';
+  }
+
+  /** The bot joined a group or room. */
+  get isJoin(): boolean {
+    return this.rawEvent.type === 'join';
+  }
+
+  /** The bot was removed from a group or room. No reply token. */
+  get isLeave(): boolean {
+    return this.rawEvent.type === 'leave';
+  }
+
+  get isMemberJoined(): boolean {
+    return this.rawEvent.type === 'memberJoined';
+  }
+
+  /** The users who joined, for a memberJoined event. */
+  get joinedMembers(): webhook.UserSource[] | undefined {
+    return this.rawEvent.type === 'memberJoined' ? (this.rawEvent as EventOf<'memberJoined'>).joined?.members : undefined;
+  }
+
+  /** Users left the group or room. No reply token. */
+  get isMemberLeft(): boolean {
+    return this.rawEvent.type === 'memberLeft';
+  }
+
+  /** The users who left, for a memberLeft event. */
+  get leftMembers(): webhook.UserSource[] | undefined {
+    return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left?.members : undefined;
+  }
+
+  get isPostback(): boolean {
+    return this.rawEvent.type === 'postback';
+  }
+
+  /** `{ data, params? }` of a postback (params holds date/time picker and rich menu switch results). */
+  get postback(): webhook.PostbackContent | undefined {
+    return this.rawEvent.type === 'postback' ? (this.rawEvent as EventOf<'postback'>).postback : undefined;
+  }
+
+  /** A postback is Bottender's payload event, so `payload(...)` routes match it. */
+  get isPayload(): boolean {
+    return this.rawEvent.type === 'postback';
+  }
+
+  /** The postback's `data`, otherwise undefined. */
+  get payload(): string | undefined {
+    return this.postback?.data;
+  }
+
+  get isBeacon(): boolean {
+    return this.rawEvent.type === 'beacon';
+  }
+
+  /** `{ hwid, type, dm? }` of a beacon event. */
+  get beacon(): webhook.BeaconContent | undefined {
+    return this.rawEvent.type === 'beacon' ? (this.rawEvent as EventOf<'beacon'>).beacon : undefined;
+  }
+
+  get isAccountLink(): boolean {
+    return this.rawEvent.type === 'accountLink';
+  }
+
+  /** `{ result, nonce }` of an account link event. */
+  get accountLink(): webhook.LinkContent | undefined {
+    return this.rawEvent.type === 'accountLink' ? (this.rawEvent as EventOf<'accountLink'>).link : undefined;
+  }
+
+  /** The user unsent a message. No reply token. */
+  get isUnsend(): boolean {
+    return this.rawEvent.type === 'unsend';
+  }
+
+  /** `{ messageId }` of the unsent message. */
+  get unsend(): webhook.UnsendDetail | undefined {
+    return this.rawEvent.type === 'unsend' ? (this.rawEvent as EventOf<'unsend'>).unsend : undefined;
+  }
+
+  get isVideoPlayComplete(): boolean {
+    return this.rawEvent.type === 'videoPlayComplete';
+  }
+
+  /** `{ trackingId }` of the video the user watched to the end. */
+  get videoPlayComplete(): webhook.VideoPlayComplete | undefined {
+    return this.rawEvent.type === 'videoPlayComplete'
+      ? (this.rawEvent as EventOf<'videoPlayComplete'>).videoPlayComplete
+      : undefined;
+  }
+}

@@ -1,0 +1,109 @@
+/** LINE's Messaging API origin, used when `channels.line.origin` is not set. */
+export const DEFAULT_LINE_ORIGIN = 'https://api.line.me';
+
+/**
+ * The `channels.line` object of `bottender.config.ts`.
+ *
+ * `path` and `enabled` belong to the core (which path the webhook answers at, and whether the
+ * channel runs at all); the connector accepts and ignores them so the whole object can be passed.
+ */
+export interface LineChannelOptions {
+  /** The channel access token (LINE Developers console, "Messaging API" tab). */
+  accessToken: string;
+  /** The channel secret (console, "Basic settings"): the key of the X-Line-Signature check. */
+  channelSecret: string;
+  /**
+   * Where the Messaging API lives, as an origin (`https://host[:port]`, no path). Default
+   * `https://api.line.me`. Tests point it at a fake API; deployments may point it at a proxy.
+   */
+  origin?: string;
+  /**
+   * When a reply cannot carry everything (more than 5 messages, an expired or used reply token,
+   * an event without a reply token), push the rest to the conversation instead of failing.
+   * Pushes count against the channel's monthly message quota, replies do not; default false.
+   */
+  pushFallback?: boolean;
+  /** Used by the core: the webhook path. */
+  path?: string;
+  /** Used by the core: whether the channel is on. */
+  enabled?: boolean;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedLineOptions {
+  accessToken: string;
+  channelSecret: string;
+  origin: string;
+  pushFallback: boolean;
+}
+
+/**
+ * Checks `channels.line` and applies defaults. Errors name the key and the kind of value found,
+ * never the value itself: these are secrets, and error messages end up in logs.
+ */
+export function resolveLineOptions(options: LineChannelOptions): ResolvedLineOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`channels.line must be an object with accessToken and channelSecret, got ${kindOf(options)}`);
+  }
+  return {
+    accessToken: requireSecret(options.accessToken, 'accessToken', 'the channel access token'),
+    channelSecret: requireSecret(options.channelSecret, 'channelSecret', 'the channel secret'),
+    origin: resolveOrigin(options.origin),
+    pushFallback: resolvePushFallback(options.pushFallback),
+  };
+}
+
+function requireSecret(value: unknown, key: string, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(
+      `channels.line.${key} must be a non-empty string (${what} from the LINE Developers console), ` +
+        `got ${kindOf(value)}`,
+    );
+  }
+  if (value !== value.trim()) {
+    // A pasted secret with a trailing newline fails every signature check with no clue why.
+    throw new TypeError(`channels.line.${key} has leading or trailing whitespace; remove it`);
+  }
+  return value;
+}
+
+function resolveOrigin(value: unknown): string {
+  if (value === undefined) return DEFAULT_LINE_ORIGIN;
+  const problem = `channels.line.origin must be an http(s) origin such as ${DEFAULT_LINE_ORIGIN} (no path, query or credentials)`;
+  if (typeof value !== 'string') throw new TypeError(`${problem}, got ${kindOf(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${problem}, got a string that is not a URL`);
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    // Only scheme, host and path are echoed: credentials or a query could hold secrets.
+    throw new TypeError(`${problem}, got ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)}`);
+  }
+  return url.origin;
+}
+
+function resolvePushFallback(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`channels.line.pushFallback must be true or false, got ${kindOf(value)}`);
+  }
+  return value;
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'undefined (is the environment variable set?)';
+  if (value === null) return 'null';
+  if (value === '') return 'an empty string';
+  if (typeof value === 'string') return 'a blank string';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
