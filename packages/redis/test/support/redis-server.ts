@@ -1,0 +1,153 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A Redis the tests can reach, and, when they started it, stop and restart. */
+export interface TestRedis {
+  url: string;
+  host: string;
+  port: number;
+  /** True when this process started the server, so it can be stopped and restarted. */
+  readonly controllable: boolean;
+  /** Stops the server gracefully (SIGTERM) and waits until it has exited. */
+  stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory; resolves when it answers PING. */
+  restart(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Write every command to an append-only file, fsynced before replying, so a restart keeps data. */
+  persistent?: boolean;
+  /** Extra redis-server arguments, e.g. `['--cluster-enabled', 'yes']`. */
+  args?: string[];
+}
+
+/** Picks a TCP port that is free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether a `redis-server` binary is on the PATH. */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Starts a private redis-server on a free loopback port, without RDB snapshots. Commands that
+ * would touch the whole database (KEYS, FLUSHDB, FLUSHALL) are disabled, so a driver that used
+ * them would fail its tests.
+ */
+export async function startRedisServer(options: StartOptions = {}): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bottender-redis-'));
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', options.persistent ? 'yes' : 'no',
+    ...(options.persistent ? ['--appendfsync', 'always'] : []),
+    '--rename-command', 'KEYS', '', '--rename-command', 'FLUSHDB', '', '--rename-command', 'FLUSHALL', '',
+    ...(options.args ?? []),
+  ];
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const started = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    await waitForPing(port, 10_000, () => started.exitCode !== null);
+  };
+  const terminate = async (signal: NodeJS.Signals) => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill(signal);
+    await exited;
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    host: '127.0.0.1',
+    port,
+    controllable: true,
+    stop: () => terminate('SIGTERM'),
+    kill: () => terminate('SIGKILL'),
+    restart: launch,
+    dispose: async () => {
+      await terminate('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The Redis for a test file: a private redis-server when the binary exists, else the one at
+ * REDIS_URL (not stoppable). With neither, a CI run (CI=true) fails loudly; a local run warns
+ * loudly and returns undefined, and the tests that need Redis return early.
+ */
+export async function startRedisOrSkip(suite: string, options: StartOptions = {}): Promise<TestRedis | undefined> {
+  if (hasRedisServer()) return startRedisServer(options);
+  const url = process.env.REDIS_URL;
+  if (url) {
+    const parsed = new URL(url);
+    const unsupported = () => Promise.reject(new Error('the Redis at REDIS_URL was not started by the tests'));
+    return {
+      url,
+      host: parsed.hostname,
+      port: Number(parsed.port || 6379),
+      controllable: false,
+      stop: unsupported,
+      kill: unsupported,
+      restart: unsupported,
+      dispose: async () => {},
+    };
+  }
+  const message = `${suite}: no redis-server binary on PATH and no REDIS_URL set`;
+  if (process.env.CI) throw new Error(`${message}; a CI run must test against a real Redis`);
+  console.warn(`\n!!!!!!!!!!\n!!! SKIPPED: ${message}.\n!!! These tests did NOT run. Install Redis or set REDIS_URL.\n!!!!!!!!!!\n`);
+  return undefined;
+}
+
+/** Warns loudly that one test did not run; the tests call it when their precondition is missing. */
+export function warnSkipped(test: string, why: string): void {
+  console.warn(`!!! SKIPPED ${JSON.stringify(test)}: ${why}`);
+}
+
+/** Resolves once `PING` on `port` answers `+PONG`. */
+export async function waitForPing(port: number, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await ping(port)) return;
+    if (gaveUp()) throw new Error(`redis-server on port ${port} exited during start-up`);
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}

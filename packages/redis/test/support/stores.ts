@@ -1,0 +1,69 @@
+import type { SessionRecord } from 'bottender';
+import { Redis } from 'ioredis';
+
+import { RedisSessionStore, type RedisStoreOptions } from '../../src';
+import type { TestRedis } from './redis-server';
+
+let prefixes = 0;
+
+/** A key prefix no other test in this process uses, so tests never need to empty the database. */
+export function uniquePrefix(label = 't'): string {
+  return `bottender-test:${process.pid}:${label}:${++prefixes}:`;
+}
+
+/**
+ * Creates stores and raw clients against one Redis and closes all of them in `closeAll`, so a
+ * failing test cannot leave connections that keep Jest running.
+ */
+export class StoreFactory {
+  readonly #stores: RedisSessionStore[] = [];
+  readonly #clients: Redis[] = [];
+
+  constructor(private readonly redis: TestRedis) {}
+
+  /** A store with its own prefix (unless given) and short lock timings suited to tests. */
+  store(options: RedisStoreOptions = {}): RedisSessionStore {
+    const store = new RedisSessionStore({
+      url: options.client || options.host || options.nodes ? undefined : this.redis.url,
+      keyPrefix: uniquePrefix(),
+      lockLeaseMs: 2_000,
+      lockRetryMs: 5,
+      ...options,
+    });
+    this.#stores.push(store);
+    return store;
+  }
+
+  /** A plain ioredis client for looking at (or damaging) what the store wrote. */
+  client(): Redis {
+    const client = new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    this.#clients.push(client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.#stores.splice(0).map((store) => store.close().catch(() => {})));
+    for (const client of this.#clients.splice(0)) client.disconnect();
+  }
+}
+
+/** A well-formed record of session `id` at `version`. */
+export function record(id: string, version: number, state: Record<string, unknown> = {}): SessionRecord {
+  const colon = id.indexOf(':');
+  return {
+    id,
+    platform: colon === -1 ? id : id.slice(0, colon),
+    state,
+    lastActivity: 1_700_000_000_000 + version,
+    version,
+    eventIds: [`e${version}`],
+  };
+}
+
+/** Collects an async iterable. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
