@@ -1,0 +1,94 @@
+// Medians over runs, ratios, and the table printed at the end of `npm run bench`.
+import { median } from './stats.mjs';
+
+const CORES_NOTE = '2 cores shared by load generator, fake API and target';
+
+function maxOrNaN(values) {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? Math.max(...finite) : NaN;
+}
+
+/** Collapses the runs of each (scenario, target) into medians (worst run for counts). */
+export function summarize(runs) {
+  const groups = new Map();
+  for (const run of runs) {
+    const key = `${run.scenario}|${run.target}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(run);
+  }
+  return [...groups.values()].map((list) => {
+    const ok = list.filter((r) => !r.error);
+    const pick = (f) => ok.map((r) => r.result[f]);
+    return {
+      scenario: list[0].scenario,
+      target: list[0].target,
+      runs: ok.length,
+      error: ok.length ? undefined : list[0].error,
+      eventsPerSec: median(pick('eventsPerSec')),
+      eventsPerSecRuns: pick('eventsPerSec').map((v) => Math.round(v)),
+      p50Ms: median(pick('p50Ms')),
+      p99Ms: median(pick('p99Ms')),
+      non2xxMax: Math.max(...pick('non2xx'), 0),
+      lostUpdatesMax: Math.max(...pick('lostUpdates'), 0),
+      lostUpdatesMedian: median(pick('lostUpdates')),
+      sentPerRun: median(pick('sent')),
+      peakRssBytes: maxOrNaN(pick('peakRssBytes')),
+    };
+  });
+}
+
+const RATIOS = [
+  ['ours', 'bottender-sync'],
+  ['ours', 'bottender-default'],
+  ['ours', 'raw'],
+  ['ours', 'sdk'],
+];
+
+/** ours / other, per scenario, on the median events/s. */
+export function ratios(summary) {
+  const rate = (s, t) => summary.find((r) => r.scenario === s && r.target === t && !r.error)?.eventsPerSec;
+  const out = [];
+  for (const scenario of [...new Set(summary.map((r) => r.scenario))]) {
+    for (const [a, b] of RATIOS) {
+      const x = rate(scenario, a);
+      const y = rate(scenario, b);
+      if (x && y) out.push({ scenario, ratio: `${a} / ${b}`, value: x / y });
+    }
+  }
+  return out;
+}
+
+const num = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+const mib = (b) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(0)} MiB` : '-');
+
+/** The Markdown tables of a run. */
+export function formatReport({ summary, ratioList, memory, machine, runsPerScenario }) {
+  const lines = [];
+  lines.push(`Machine: ${machine}. Medians of ${runsPerScenario} runs; ${CORES_NOTE}.`, '');
+  lines.push(
+    `| scenario | target | events/s (${CORES_NOTE}) | p50 ms | p99 ms | non-2xx (worst run) | lost updates (worst run) | peak RSS |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const r of summary) {
+    if (r.error) {
+      lines.push(`| ${r.scenario} | ${r.target} | not run: ${r.error.split('\n')[0]} | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${r.scenario} | ${r.target} | ${num(r.eventsPerSec)} | ${num(r.p50Ms, 1)} | ${num(r.p99Ms, 1)} | ${r.non2xxMax} | ${r.lostUpdatesMax} of ${r.sentPerRun} | ${mib(r.peakRssBytes)} |`,
+    );
+  }
+  if (ratioList.length) {
+    lines.push('', `| scenario | ratio of median events/s (${CORES_NOTE}) | value |`, '| --- | --- | ---: |');
+    for (const r of ratioList) lines.push(`| ${r.scenario} | ${r.ratio} | ${r.value.toFixed(2)}x |`);
+  }
+  if (memory) {
+    lines.push(
+      '',
+      `Idle sessions (memory driver): ${memory.sessions.toLocaleString('en-US')} sessions, process RSS ${mib(memory.rssBytes)}, ` +
+        `+${mib(memory.rssDeltaBytes)} over the empty store = ${num(memory.rssBytesPerSession)} bytes/session RSS ` +
+        `(${num(memory.heapBytesPerSession)} bytes/session of JS heap).`,
+    );
+  }
+  return lines.join('\n');
+}

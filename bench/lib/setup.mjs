@@ -1,0 +1,37 @@
+// What must exist before a run: built packages, and Bottender 1.5.5 in its own folder.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const V1_DIR = fileURLToPath(new URL('../bottender-1.5.5/', import.meta.url));
+
+function npm(args, cwd = ROOT) {
+  const result = spawnSync('npm', args, { cwd, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+/** Builds packages/*\/dist (tsc -b, incremental). A failed build leaves the last dist in use. */
+export function buildPackages() {
+  if (!npm(['run', 'build', '--silent'])) {
+    console.warn('bench: `npm run build` failed; measuring the dist already built, if any.');
+  }
+}
+
+/** Installs bench/bottender-1.5.5 from its lock file on first use (never part of the workspaces). */
+export function ensureBottender155() {
+  if (existsSync(`${V1_DIR}node_modules/bottender/package.json`)) return;
+  console.log('bench: installing Bottender 1.5.5 into bench/bottender-1.5.5 (first run only)...');
+  if (!npm(['ci', '--no-audit', '--no-fund', '--prefix', V1_DIR], V1_DIR)) {
+    throw new Error('could not install bench/bottender-1.5.5 (npm ci failed)');
+  }
+}
+
+/** Why a target cannot start yet, or undefined when it can. */
+export function missingFor(targetName) {
+  const need = {
+    ours: ['packages/bottender/dist/index.js', 'packages/line/dist/index.js'],
+  }[targetName];
+  const missing = (need ?? []).filter((file) => !existsSync(`${ROOT}${file}`));
+  return missing.length ? `not built: ${missing.join(', ')}` : undefined;
+}
