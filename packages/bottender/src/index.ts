@@ -33,6 +33,8 @@ export { payload, route, router, text } from './router/router';
 export type { Pattern, Route, RoutePredicate } from './router/router';
 export { MemorySessionStore } from './stores/memory';
 export type { MemoryStoreOptions } from './stores/memory';
+export { FileSessionStore, idFromFileName, isSessionFileName, sessionFileName } from './stores/file';
+export type { FileStoreOptions, SweepResult } from './stores/file';
 export { createRequestHandler, send } from './http/request-handler';
 export type { Channel, RequestHandlerOptions, RequestListener } from './http/request-handler';
 export { serve } from './http/server';
