@@ -103,7 +103,7 @@ function kindOf(value: unknown): string {
   if (value === undefined) return 'undefined (is the environment variable set?)';
   if (value === null) return 'null';
   if (value === '') return 'an empty string';
-  if (typeof value === 'string') return 'a blank string';
+  if (typeof value === 'string') return value.trim() === '' ? 'a blank string' : 'a string';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }

@@ -1,0 +1,57 @@
+import { createConnector, DEFAULT_LINE_ORIGIN, LineConnector, resolveLineOptions } from '@bottender/line';
+
+const valid = { accessToken: 'token', channelSecret: 'secret' };
+
+/** `channels.line` is checked when the connector is made, with errors naming the key. */
+describe('channels.line options', () => {
+  it('applies the defaults: LINE\'s origin and no push fallback', () => {
+    expect(resolveLineOptions(valid)).toEqual({ ...valid, origin: DEFAULT_LINE_ORIGIN, pushFallback: false });
+  });
+
+  it('accepts the whole channel object, ignoring path and enabled (the core uses them)', async () => {
+    const connector = createConnector({ ...valid, enabled: true, path: '/webhooks/line', pushFallback: true });
+    expect(connector).toBeInstanceOf(LineConnector);
+    expect(connector.platform).toBe('line');
+    await connector.close();
+  });
+
+  it('keeps only the origin of origin, normalized', () => {
+    expect(resolveLineOptions({ ...valid, origin: 'http://127.0.0.1:8080/' }).origin).toBe('http://127.0.0.1:8080');
+    expect(resolveLineOptions({ ...valid, origin: 'HTTPS://Proxy.Example.com' }).origin).toBe('https://proxy.example.com');
+  });
+
+  it.each([
+    [{ channelSecret: 'secret' }, /^channels\.line\.accessToken must be a non-empty string .*got undefined \(is the environment variable set\?\)/],
+    [{ accessToken: '', channelSecret: 'secret' }, /^channels\.line\.accessToken must be a non-empty string .*got an empty string/],
+    [{ accessToken: 'token' }, /^channels\.line\.channelSecret must be a non-empty string/],
+    [{ accessToken: 'token', channelSecret: 42 }, /^channels\.line\.channelSecret must be a non-empty string .*got a number/],
+    [{ accessToken: 'token', channelSecret: '   ' }, /^channels\.line\.channelSecret must be a non-empty string .*got a blank string/],
+    [{ accessToken: 'token', channelSecret: 'secret\n' }, /^channels\.line\.channelSecret has leading or trailing whitespace/],
+    [{ ...valid, origin: 'api.line.me' }, /^channels\.line\.origin must be an http\(s\) origin .*not a URL/],
+    [{ ...valid, origin: 'ftp://api.line.me' }, /^channels\.line\.origin must be an http\(s\) origin/],
+    [{ ...valid, origin: 'https://proxy.example.com/line' }, /^channels\.line\.origin .*no path.*got "https:\/\/proxy\.example\.com\/line"/],
+    [{ ...valid, origin: 42 }, /^channels\.line\.origin .*got a number/],
+    [{ ...valid, pushFallback: 'yes' }, /^channels\.line\.pushFallback must be true or false, got a string/],
+  ])('refuses %j with a clear error', (options, message) => {
+    expect(() => createConnector(options as never)).toThrow(message);
+  });
+
+  it('never repeats a secret or credentials in its errors', () => {
+    const attempts = [
+      { accessToken: 'token', channelSecret: ' s3cr3t-value ' },
+      { ...valid, origin: 'https://user:s3cr3t-value@proxy.example.com/p?key=s3cr3t-value' },
+    ];
+    for (const options of attempts) {
+      expect(() => createConnector(options)).toThrow();
+      try {
+        createConnector(options);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('s3cr3t-value');
+      }
+    }
+  });
+
+  it('refuses a missing channel object', () => {
+    expect(() => createConnector(undefined as never)).toThrow(/^channels\.line must be an object with accessToken and channelSecret/);
+  });
+});
