@@ -45,7 +45,8 @@ async function stop(child) {
 function line(tag, r) {
   return (
     `${tag}: ${Math.round(r.eventsPerSec)} events/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
-    `non-2xx ${r.non2xx}, lost ${r.lostUpdates}/${r.sent}, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`
+    `non-2xx ${r.non2xx}, lost ${r.lostUpdates}/${r.sent}, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
+    `target CPU ${r.cpuUsPerEvent.toFixed(0)} µs/event`
   );
 }
 

@@ -1,5 +1,6 @@
 // One measured phase: reset the fake API, send the load, wait for the last reply, compute figures.
 import { CHANNEL_SECRET, WEBHOOK_PATH } from './constants.mjs';
+import { cpuSeconds } from './cpu-time.mjs';
 import { peakRss, resetPeakRss } from './peak-rss.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -32,6 +33,8 @@ export function lostUpdates(sentPerUser, highest) {
 export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
   await fakeApi.call('reset');
   const rssReset = resetPeakRss(target.pid);
+  const cpuBefore = cpuSeconds(target.pid);
+  const harnessBefore = cpuSeconds(loadGen.pid) + cpuSeconds(fakeApi.pid);
   const load = await loadGen.call('run', {
     url: `http://127.0.0.1:${target.port}${WEBHOOK_PATH}`,
     tag,
@@ -44,6 +47,8 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
   });
   const api = await settledReplies(fakeApi, load.sent);
   const handled = api.replies + api.pushes;
+  const cpuUsed = cpuSeconds(target.pid) - cpuBefore;
+  const harnessUsed = cpuSeconds(loadGen.pid) + cpuSeconds(fakeApi.pid) - harnessBefore;
   const seconds = (api.lastNs - load.firstSendNs) / 1e9;
   return {
     sent: load.sent,
@@ -54,6 +59,8 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
     non2xx: load.non2xx,
     lostUpdates: lostUpdates(load.sentPerUser, api.highest),
     peakRssBytes: peakRss(target.pid),
+    /** The target's own CPU time per handled event: less sensitive to the shared cores' noise. */
+    cpuUsPerEvent: handled > 0 ? (cpuUsed * 1e6) / handled : NaN,
     peakRssIsRunOnly: rssReset,
     diagnostics: {
       statuses: load.statuses,
@@ -65,6 +72,7 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
       unreadableReplies: api.unreadable,
       reusedReplyTokens: api.reusedTokens,
       unknownApiCalls: api.unknownPaths,
+      harnessCpuUsPerEvent: handled > 0 ? (harnessUsed * 1e6) / handled : NaN,
       answeredSeconds: (load.lastAnswerNs - load.firstSendNs) / 1e9,
       lastReplySeconds: seconds,
     },

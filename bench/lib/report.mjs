@@ -32,6 +32,7 @@ export function summarize(runs) {
       lostUpdatesMax: Math.max(...pick('lostUpdates'), 0),
       lostUpdatesMedian: median(pick('lostUpdates')),
       sentPerRun: median(pick('sent')),
+      cpuUsPerEvent: median(pick('cpuUsPerEvent')),
       peakRssBytes: maxOrNaN(pick('peakRssBytes')),
     };
   });
@@ -66,16 +67,16 @@ export function formatReport({ summary, ratioList, memory, machine, runsPerScena
   const lines = [];
   lines.push(`Machine: ${machine}. Medians of ${runsPerScenario} runs; ${CORES_NOTE}.`, '');
   lines.push(
-    `| scenario | target | events/s (${CORES_NOTE}) | p50 ms | p99 ms | non-2xx (worst run) | lost updates (worst run) | peak RSS |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| scenario | target | events/s (${CORES_NOTE}) | p50 ms | p99 ms | non-2xx (worst run) | lost updates (worst run) | peak RSS | target CPU µs/event |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const r of summary) {
     if (r.error) {
-      lines.push(`| ${r.scenario} | ${r.target} | not run: ${r.error.split('\n')[0]} | | | | | |`);
+      lines.push(`| ${r.scenario} | ${r.target} | not run: ${r.error.split('\n')[0].slice(0, 120)} | | | | | | |`);
       continue;
     }
     lines.push(
-      `| ${r.scenario} | ${r.target} | ${num(r.eventsPerSec)} | ${num(r.p50Ms, 1)} | ${num(r.p99Ms, 1)} | ${r.non2xxMax} | ${r.lostUpdatesMax} of ${r.sentPerRun} | ${mib(r.peakRssBytes)} |`,
+      `| ${r.scenario} | ${r.target} | ${num(r.eventsPerSec)} | ${num(r.p50Ms, 1)} | ${num(r.p99Ms, 1)} | ${r.non2xxMax} | ${r.lostUpdatesMax} of ${r.sentPerRun} | ${mib(r.peakRssBytes)} | ${num(r.cpuUsPerEvent)} |`,
     );
   }
   if (ratioList.length) {
