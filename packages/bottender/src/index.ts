@@ -40,3 +40,13 @@ export type { Channel, RequestHandlerOptions, RequestListener } from './http/req
 export { serve } from './http/server';
 export type { RunningServer, ServeOptions } from './http/server';
 export { DEFAULT_BODY_LIMIT, readRawBody } from './http/read-body';
+export { defineConfig } from './config/define-config';
+export type {
+  BottenderConfig,
+  BuiltInDriver,
+  ChannelConfig,
+  FileDriverOptions,
+  SessionConfig,
+  SessionStoresConfig,
+} from './config/types';
+export { BUILT_IN_DRIVERS, ConfigError, validateConfig } from './config/schema';
