@@ -90,7 +90,8 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     }
   }
   const o = options as Record<string, unknown>;
-  const given = (key: string) => o[key] !== undefined;
+  // Like an omitted key, null takes the default: config files often write `key: null`.
+  const given = (key: string) => o[key] !== undefined && o[key] !== null;
 
   optionalString(o, 'host', true);
   optionalInteger(o, 'port', 1, 65_535);
@@ -106,6 +107,13 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     if (!Array.isArray(o.nodes) || o.nodes.length === 0) {
       throw new TypeError(`${NAME}.nodes must be a non-empty list of cluster nodes, got ${describe(o.nodes)}`);
     }
+    o.nodes.forEach((node: unknown, i) => {
+      const ok =
+        (typeof node === 'string' && node !== '') ||
+        (Number.isSafeInteger(node) && (node as number) > 0 && (node as number) <= 65_535) ||
+        (typeof node === 'object' && node !== null && !Array.isArray(node));
+      if (!ok) throw new TypeError(`${NAME}.nodes[${i}] must be "host:port", a port or { host, port }, got ${describe(node)}`);
+    });
   }
   if (given('client')) {
     const client = o.client as { defineCommand?: unknown; status?: unknown; options?: { keyPrefix?: unknown } };
@@ -157,6 +165,8 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
  * a request should get its 503 now, not hang until Redis returns. Reconnection never stops.
  */
 export function createClient(options: RedisStoreOptions, resolved: ResolvedOptions): Redis | Cluster {
+  const password = options.password ?? undefined;
+  const db = options.db ?? undefined;
   const failFast: RedisOptions = {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -172,14 +182,14 @@ export function createClient(options: RedisStoreOptions, resolved: ResolvedOptio
       lazyConnect,
       enableOfflineQueue,
       clusterRetryStrategy: retryStrategy,
-      redisOptions: { ...redisOptions, password: options.password },
+      redisOptions: { ...redisOptions, password },
     };
     return new Cluster(options.nodes, clusterOptions);
   }
   const explicit: RedisOptions = { ...failFast };
-  if (options.password !== undefined) explicit.password = options.password;
-  if (options.db !== undefined) explicit.db = options.db;
-  if (options.url !== undefined) return new Redis(options.url, explicit);
+  if (password !== undefined) explicit.password = password;
+  if (db !== undefined) explicit.db = db;
+  if (options.url) return new Redis(options.url, explicit);
   return new Redis({ ...explicit, host: options.host ?? '127.0.0.1', port: options.port ?? 6379 });
 }
 
@@ -192,14 +202,14 @@ export function describeTarget(options: RedisStoreOptions): string {
 }
 
 function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_all, scheme: string, auth: string) =>
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_all, scheme: string, auth: string) =>
     `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':'))}:***` : '***'}@`,
   );
 }
 
 function optionalString(o: Record<string, unknown>, key: string, nonEmpty: boolean): void {
   const value = o[key];
-  if (value === undefined) return;
+  if (value === undefined || value === null) return;
   if (typeof value !== 'string' || (nonEmpty && value === '')) {
     throw new TypeError(`${NAME}.${key} must be a ${nonEmpty ? 'non-empty ' : ''}string, got ${describe(value)}`);
   }
@@ -207,7 +217,7 @@ function optionalString(o: Record<string, unknown>, key: string, nonEmpty: boole
 
 function optionalInteger(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const value = o[key];
-  if (value === undefined) return undefined;
+  if (value === undefined || value === null) return undefined;
   if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
     throw new TypeError(`${NAME}.${key} must be an integer from ${min} to ${max}, got ${describe(value)}`);
   }

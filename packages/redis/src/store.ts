@@ -53,7 +53,7 @@ export class RedisSessionStore implements SessionStore {
   constructor(options: RedisStoreOptions = {}) {
     this.#options = resolveOptions(options);
     this.#target = describeTarget(options);
-    this.#owned = options.client === undefined;
+    this.#owned = options.client == null;
     this.client = options.client ?? createClient(options, this.#options);
     for (const [name, definition] of Object.entries(SCRIPTS)) this.client.defineCommand(name, definition);
     this.#scripts = this.client as unknown as ScriptCommands;

@@ -91,31 +91,42 @@ export async function startRedisServer(options: StartOptions = {}): Promise<Test
 }
 
 /**
- * The Redis for a test file: a private redis-server when the binary exists, else the one at
- * REDIS_URL (not stoppable). With neither, a CI run (CI=true) fails loudly; a local run warns
- * loudly and returns undefined, and the tests that need Redis return early.
+ * Decides, synchronously (so a test file can decide which tests to define), where the tests get
+ * their Redis: `'server'` when a redis-server binary exists (they start their own), `'url'` when
+ * only REDIS_URL is set. With neither, a CI run (CI=true) throws, failing the suite; a local run
+ * warns loudly and returns undefined.
  */
-export async function startRedisOrSkip(suite: string, options: StartOptions = {}): Promise<TestRedis | undefined> {
-  if (hasRedisServer()) return startRedisServer(options);
-  const url = process.env.REDIS_URL;
-  if (url) {
-    const parsed = new URL(url);
-    const unsupported = () => Promise.reject(new Error('the Redis at REDIS_URL was not started by the tests'));
-    return {
-      url,
-      host: parsed.hostname,
-      port: Number(parsed.port || 6379),
-      controllable: false,
-      stop: unsupported,
-      kill: unsupported,
-      restart: unsupported,
-      dispose: async () => {},
-    };
-  }
+export function redisAvailability(suite: string): 'server' | 'url' | undefined {
+  if (hasRedisServer()) return 'server';
+  if (process.env.REDIS_URL) return 'url';
   const message = `${suite}: no redis-server binary on PATH and no REDIS_URL set`;
-  if (process.env.CI) throw new Error(`${message}; a CI run must test against a real Redis`);
+  if (process.env.CI && process.env.CI !== 'false') throw new Error(`${message}; a CI run must test against a real Redis`);
   console.warn(`\n!!!!!!!!!!\n!!! SKIPPED: ${message}.\n!!! These tests did NOT run. Install Redis or set REDIS_URL.\n!!!!!!!!!!\n`);
   return undefined;
+}
+
+/**
+ * The Redis for a test file: a private redis-server when the binary exists, else the one at
+ * REDIS_URL (which cannot be stopped). Without either see {@link redisAvailability}: undefined
+ * outside CI (the tests that need Redis return early), a failure in CI.
+ */
+export async function startRedisOrSkip(suite: string, options: StartOptions = {}): Promise<TestRedis | undefined> {
+  const where = redisAvailability(suite);
+  if (where === 'server') return startRedisServer(options);
+  if (where === undefined) return undefined;
+  const url = process.env.REDIS_URL as string;
+  const parsed = new URL(url);
+  const unsupported = () => Promise.reject(new Error('the Redis at REDIS_URL was not started by the tests'));
+  return {
+    url,
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    controllable: false,
+    stop: unsupported,
+    kill: unsupported,
+    restart: unsupported,
+    dispose: async () => {},
+  };
 }
 
 /** Warns loudly that one test did not run; the tests call it when their precondition is missing. */
