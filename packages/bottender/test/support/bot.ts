@@ -29,7 +29,7 @@ export function counterApp() {
 export async function startTestBot(options: Partial<BotOptions> & { store?: SessionStore } = {}) {
   const connector = new TestConnector();
   const { app, calls } = counterApp();
-  const logger = options.logger ?? recordingLogger();
+  const logger = recordingLogger();
   const bot = new Bot({
     app,
     initialState: { count: 0 },
