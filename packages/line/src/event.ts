@@ -87,6 +87,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return conversationIdOf(this.rawEvent.source);
   }
 
+  /** A message of any kind; `message` and `messageType` say which. */
   get isMessage(): boolean {
     return this.rawEvent.type === 'message';
   }
@@ -101,6 +102,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.message?.type;
   }
 
+  /** A text message: `text` holds it. */
   get isText(): boolean {
     return this.messageType === 'text';
   }
@@ -111,26 +113,32 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return message?.type === 'text' ? message.text : undefined;
   }
 
+  /** An image: fetch its content with the SDK's blob client, by `message.id`. */
   get isImage(): boolean {
     return this.messageType === 'image';
   }
 
+  /** A video; `message.duration` is in ms. */
   get isVideo(): boolean {
     return this.messageType === 'video';
   }
 
+  /** A voice or audio message; `message.duration` is in ms. */
   get isAudio(): boolean {
     return this.messageType === 'audio';
   }
 
+  /** A file; `message.fileName` and `message.fileSize`. */
   get isFile(): boolean {
     return this.messageType === 'file';
   }
 
+  /** A shared location; `message.latitude`, `message.longitude`, `message.address`. */
   get isLocation(): boolean {
     return this.messageType === 'location';
   }
 
+  /** A sticker; `message.packageId`, `message.stickerId`, `message.keywords`. */
   get isSticker(): boolean {
     return this.messageType === 'sticker';
   }
@@ -160,6 +168,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'leave';
   }
 
+  /** Users joined a group or room the bot is in; see `joinedMembers`. */
   get isMemberJoined(): boolean {
     return this.rawEvent.type === 'memberJoined';
   }
@@ -179,6 +188,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left?.members : undefined;
   }
 
+  /** A postback action (button, rich menu, picker); see `postback`. */
   get isPostback(): boolean {
     return this.rawEvent.type === 'postback';
   }
@@ -198,6 +208,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.postback?.data;
   }
 
+  /** The user came near a LINE Beacon; see `beacon`. */
   get isBeacon(): boolean {
     return this.rawEvent.type === 'beacon';
   }
@@ -207,6 +218,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'beacon' ? (this.rawEvent as EventOf<'beacon'>).beacon : undefined;
   }
 
+  /** The user linked (or failed to link) their LINE account with yours; see `accountLink`. */
   get isAccountLink(): boolean {
     return this.rawEvent.type === 'accountLink';
   }
@@ -226,6 +238,7 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'unsend' ? (this.rawEvent as EventOf<'unsend'>).unsend : undefined;
   }
 
+  /** The user watched a video with a tracking id to the end; see `videoPlayComplete`. */
   get isVideoPlayComplete(): boolean {
     return this.rawEvent.type === 'videoPlayComplete';
   }
