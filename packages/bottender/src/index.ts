@@ -50,3 +50,19 @@ export type {
   SessionStoresConfig,
 } from './config/types';
 export { BUILT_IN_DRIVERS, ConfigError, validateConfig } from './config/schema';
+export { defineConfig } from './config/define-config';
+export type {
+  BottenderConfig,
+  BuiltInDriver,
+  ChannelConfig,
+  FileDriverOptions,
+  SessionConfig,
+  SessionStoresConfig,
+} from './config/types';
+export { BUILT_IN_DRIVERS, ConfigError, validateConfig } from './config/schema';
+export { CONFIG_FILE_NAMES, findConfigFile, loadConfig, loadEnv } from './config/load-config';
+export type { LoadedConfig } from './config/load-config';
+export { loadApp, ModuleLoadError } from './config/load-app';
+export type { LoadedApp } from './config/load-app';
+export { createStore } from './config/create-store';
+export { createChannels, defaultChannelPath } from './config/create-channels';

@@ -1,0 +1,109 @@
+import path from 'node:path';
+
+import { ConfigError, createChannels, createStore, loadConfig, MemorySessionStore } from 'bottender';
+
+import { FileSessionStore } from '../src/stores/file';
+import { echoPlatformPackage, makeBotFolder, removeBotFolders } from './support/cli';
+
+afterAll(removeBotFolders);
+
+/** Loads a bot folder whose config is `config` (a JavaScript expression). */
+async function folderWithConfig(config: string, files: Record<string, string> = {}) {
+  const dir = makeBotFolder({ 'bottender.config.js': `module.exports = ${config};\n`, ...files });
+  return loadConfig(dir);
+}
+
+describe('createStore builds the driver session.driver names', () => {
+  it('memory by default, with stores.memory options', async () => {
+    const store = await createStore(await folderWithConfig('{}'));
+    expect(store).toBeInstanceOf(MemorySessionStore);
+    await store.close?.();
+  });
+
+  it('file, in stores.file.dirname relative to the bot folder (default .sessions)', async () => {
+    const loaded = await folderWithConfig("{ session: { driver: 'file', stores: { file: { dirname: 'state' } } } }");
+    const store = await createStore(loaded);
+    expect(store).toBeInstanceOf(FileSessionStore);
+    expect((store as FileSessionStore).dirname).toBe(path.join(loaded.cwd, 'state'));
+    const byDefault = await folderWithConfig("{ session: { driver: 'file' } }");
+    expect(((await createStore(byDefault)) as FileSessionStore).dirname).toBe(path.join(byDefault.cwd, '.sessions'));
+  });
+
+  it('a store instance found by its key, used as it is', async () => {
+    const mine = new MemorySessionStore();
+    const loaded = await folderWithConfig('{}');
+    loaded.config = { session: { driver: 'mine', stores: { mine } } };
+    expect(await createStore(loaded)).toBe(mine);
+  });
+
+  it('a driver package from the bot folder, given stores.<driver>', async () => {
+    const loaded = await folderWithConfig("{ session: { driver: 'mongo', stores: { mongo: { url: 'mongodb://db' } } } }", {
+      'node_modules/@bottender/mongo/index.js': `
+        const { MemorySessionStore } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+        exports.createStore = (options) => Object.assign(new MemorySessionStore(), { options });`,
+    });
+    const store = await createStore(loaded);
+    expect((store as unknown as { options: unknown }).options).toEqual({ url: 'mongodb://db' });
+  });
+
+  it('and says which package to install when the driver package is missing', async () => {
+    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }");
+    await expect(createStore(loaded)).rejects.toThrow(
+      new ConfigError('bottender.config.js: session.driver "mongo" needs @bottender/mongo: npm install @bottender/mongo'),
+    );
+  });
+
+  it("and reports the driver's own refusal of its options under the config key", async () => {
+    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }", {
+      'node_modules/@bottender/mongo/index.js': "exports.createStore = () => { throw new TypeError('url is required'); };",
+    });
+    await expect(createStore(loaded)).rejects.toThrow('bottender.config.js: session.stores.mongo: url is required');
+  });
+
+  it('and refuses a driver package that does not return a store', async () => {
+    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }", {
+      'node_modules/@bottender/mongo/index.js': 'exports.createStore = () => ({});',
+    });
+    await expect(createStore(loaded)).rejects.toThrow("@bottender/mongo's createStore() did not return a session store");
+  });
+});
+
+describe('createChannels builds a connector per enabled channel', () => {
+  it('from @bottender/<name> installed in the bot folder, at path or /webhooks/<name>', async () => {
+    const loaded = await folderWithConfig(
+      "{ channels: { echo: { enabled: true, outFile: 'out.txt' }, messenger: { enabled: false }, telegram: { enabled: false, accessToken: undefined } } }",
+      echoPlatformPackage(),
+    );
+    const channels = await createChannels(loaded);
+    expect(channels.map((c) => [c.path, c.connector.platform])).toEqual([['/webhooks/echo', 'echo']]);
+  });
+
+  it('passing the whole channels.<name> object, path included', async () => {
+    const loaded = await folderWithConfig("{ channels: { echo: { enabled: true, path: '/hooks/e', outFile: 'x' } } }", {
+      'node_modules/@bottender/echo/index.js':
+        "exports.createConnector = (options) => ({ platform: 'echo', options, receive() {}, sessionKey() {}, createContext() {} });",
+    });
+    const [channel] = await createChannels(loaded);
+    expect(channel.path).toBe('/hooks/e');
+    expect((channel.connector as unknown as { options: unknown }).options).toEqual({ enabled: true, path: '/hooks/e', outFile: 'x' });
+  });
+
+  it('reporting the connector refusing its options in one line naming the key', async () => {
+    const loaded = await folderWithConfig('{ channels: { echo: { enabled: true } } }', echoPlatformPackage());
+    const error = await createChannels(loaded).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('bottender.config.js: channels.echo.outFile must be a file path');
+  });
+
+  it('falling back to the packages installed with Bottender (here @bottender/line)', async () => {
+    const loaded = await folderWithConfig("{ channels: { line: { enabled: true, accessToken: 'token' } } }");
+    await expect(createChannels(loaded)).rejects.toThrow(/^bottender\.config\.js: channels\.line\.channelSecret must be a non-empty string/);
+  });
+
+  it('saying which package to install when a channel has none', async () => {
+    const loaded = await folderWithConfig('{ channels: { viber: { enabled: true } } }');
+    await expect(createChannels(loaded)).rejects.toThrow(
+      'bottender.config.js: channels.viber is enabled and needs @bottender/viber: npm install @bottender/viber',
+    );
+  });
+});
