@@ -35,9 +35,9 @@ export interface LineContextServices {
 /**
  * The handler's context for LINE events.
  *
- * Sending methods queue; the queue goes out as one reply once the event's state is saved, so a
- * reply never announces state that was lost, and one event costs one API call (see {@link Outbox}
- * for what happens past 5 messages or without a usable reply token). Content is checked when it
+ * Sending methods queue; the runtime sends the queue as one reply once the event's state is
+ * saved (or, when the handler threw, once the error hook ran), so one event costs one API call
+ * (see {@link Outbox} for what happens past 5 messages or without a usable reply token). Content is checked when it
  * is queued, so a message LINE would refuse fails inside the handler, where the author sees it.
  */
 export class LineContext<State extends AnyState = AnyState> extends Context<State, LineEvent> {

@@ -61,6 +61,22 @@ describe('LINE replies', () => {
     expect(h.api.textsTo(ALICE)).toEqual(['Count: 1']);
   });
 
+  it('sends what the error hook queues on the same reply token when the handler throws', async () => {
+    await h.close();
+    h = await startLineBot({
+      initialState: { count: 0 },
+      app: async (context: LineContext) => {
+        context.setState({ count: 1 });
+        throw new Error('database down');
+      },
+      onError: async (context: LineContext) => context.sendText('Sorry, something went wrong.'),
+    });
+    await h.post(fx.webhookBody(fx.textMessage('hi', { replyToken: h.api.issueReplyToken(ALICE) })));
+    expect(h.api.calls(REPLY)).toHaveLength(1);
+    expect(h.api.textsTo(ALICE)).toEqual(['Sorry, something went wrong.']);
+    expect(await h.store.inner.read(`line:${ALICE}`)).toBeUndefined();
+  });
+
   it('makes no call at all when the handler sends nothing', async () => {
     app = async (context) => context.setState({ count: 1 });
     await h.post(fx.webhookBody(fx.textMessage('hi', { replyToken: h.api.issueReplyToken(ALICE) })));
