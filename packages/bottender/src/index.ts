@@ -66,3 +66,7 @@ export { loadApp, ModuleLoadError } from './config/load-app';
 export type { LoadedApp } from './config/load-app';
 export { createStore } from './config/create-store';
 export { createChannels, defaultChannelPath } from './config/create-channels';
+export { CONSOLE_PLATFORM, ConsoleConnector, ConsoleContext, ConsoleEvent } from './console/connector';
+export type { ConsoleRawEvent } from './console/connector';
+export { CONSOLE_COMMANDS, runConsoleChat } from './console/chat';
+export type { ConsoleChatOptions } from './console/chat';

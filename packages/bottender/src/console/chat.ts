@@ -1,0 +1,125 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+import type { Bot } from '../runtime/bot';
+import type { AnyState } from '../session/types';
+import { CONSOLE_PLATFORM, ConsoleConnector, ConsoleEvent, type ConsoleRawEvent } from './connector';
+
+/** Options of {@link runConsoleChat}. */
+export interface ConsoleChatOptions {
+  bot: Bot<any>;
+  /** The console user, i.e. the session key: the session is `console:<user>`. Default `you`. */
+  user?: string;
+  /** Shown by `/state` before the first message; should be the bot's `initialState`. */
+  initialState?: AnyState;
+  /** The bot's `expiresIn` (minutes), so `/state` shows an expired session as the next event sees it. */
+  expiresIn?: number;
+  input?: Readable;
+  output?: Writable;
+  /** Where errors of commands go. Default stderr. */
+  errorOutput?: Writable;
+  /** Prompt with `You > ` and echo; default: whether `input` is a terminal. */
+  terminal?: boolean;
+  /** Stops the chat after the line being handled (e.g. on SIGTERM). */
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** The commands, for `/help` and unknown commands. */
+export const CONSOLE_COMMANDS = '/state, /session, /payload <data>, /help, /exit';
+
+/**
+ * Chats with the bot in the terminal. Each line is a text event of the session `console:<user>`,
+ * handled to the end (handler, commit, printed replies) before the next line is read, so piped
+ * input gives the same output on every run. Lines starting with `/` are commands; `//` sends a
+ * text starting with `/`. Resolves on `/exit`, end of input or `signal`; the caller closes the bot.
+ */
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
+  const input = options.input ?? process.stdin;
+  const output = options.output ?? process.stdout;
+  const errorOutput = options.errorOutput ?? process.stderr;
+  const user = options.user ?? 'you';
+  const terminal = options.terminal ?? Boolean((input as { isTTY?: boolean }).isTTY);
+  const connector = new ConsoleConnector({ output });
+  const sessionId = `${CONSOLE_PLATFORM}:${user}`;
+  const print = (line: string) => output.write(`${line}\n`);
+
+  const rl = createInterface({ input, output: terminal ? output : undefined, terminal, prompt: 'You > ' });
+  const stop = () => rl.close();
+  // Ctrl+C in a terminal arrives as a key press, not a signal: leave as /exit does.
+  rl.on('SIGINT', stop);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+
+  const send = async (raw: ConsoleRawEvent) => {
+    try {
+      await options.bot.handleEvent(connector, new ConsoleEvent(raw, user));
+    } catch {
+      // The runtime already logged the store failure with the session id; keep chatting.
+    }
+  };
+
+  const commands: Record<string, (argument: string) => Promise<boolean | void>> = {
+    exit: async () => true,
+    quit: async () => true,
+    help: async () => print(`Commands: ${CONSOLE_COMMANDS}. Start a message with // to send text beginning with /.`),
+    state: async () => {
+      const record = await readSession(options, sessionId, errorOutput);
+      if (record === null) return;
+      print(JSON.stringify(record?.state ?? options.initialState ?? {}));
+    },
+    session: async () => {
+      const record = await readSession(options, sessionId, errorOutput);
+      if (record === null) return;
+      if (record === undefined) {
+        print(`No session ${sessionId} yet: the first message starts it from initialState.`);
+        return;
+      }
+      const { id, platform, lastActivity, version } = record;
+      print(JSON.stringify({ id, platform, lastActivity: new Date(lastActivity).toISOString(), version }));
+    },
+    payload: async (argument) => {
+      if (argument === '') print('Usage: /payload <data>');
+      else await send({ payload: argument });
+    },
+  };
+
+  try {
+    if (terminal) rl.prompt();
+    for await (const line of rl) {
+      if (line.startsWith('/') && !line.startsWith('//')) {
+        const [, name = '', argument = ''] = /^\/(\S*)\s*(.*)$/.exec(line.trim()) ?? [];
+        const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+        if (command === undefined) {
+          print(`Unknown command ${JSON.stringify(`/${name}`)}. Commands: ${CONSOLE_COMMANDS}.`);
+        } else if (await command(argument)) {
+          break;
+        }
+      } else if (line.trim() !== '') {
+        await send({ message: { text: line.startsWith('//') ? line.slice(1) : line } });
+      }
+      if (options.signal?.aborted) break;
+      if (terminal) rl.prompt();
+    }
+  } finally {
+    rl.close();
+    options.signal?.removeEventListener('abort', stop);
+  }
+}
+
+/**
+ * The session's record as the next event would see it: undefined when absent or expired, null
+ * when the store failed (the error is printed).
+ */
+async function readSession(options: ConsoleChatOptions, id: string, errorOutput: Writable) {
+  try {
+    const record = await options.bot.store.read(id);
+    const expiresInMs = options.expiresIn ? options.expiresIn * 60_000 : undefined;
+    const now = (options.now ?? Date.now)();
+    if (record && expiresInMs !== undefined && now - record.lastActivity >= expiresInMs) return undefined;
+    return record;
+  } catch (error) {
+    errorOutput.write(`session ${id} could not be read: ${(error as Error)?.message ?? error}\n`);
+    return null;
+  }
+}
