@@ -214,6 +214,14 @@ describe('LINE replies', () => {
     expect(message).toMatch(/answered 400: The request body has 1 error\(s\)\n {2}- messages\[0\]\.type: Must be one of/);
   });
 
+  it('reports an answer that is not LINE\'s error JSON (a proxy page) without repeating it', async () => {
+    app = async (context) => context.sendText('hi');
+    h.api.failNext(REPLY, 502, '<html>Bad Gateway</html>');
+    await h.post(fx.webhookBody(fx.textMessage('hi', { replyToken: h.api.issueReplyToken(ALICE) })));
+    const error = h.errors[0].error as Error;
+    expect(error.message).toMatch(/^LINE API POST \/v2\/bot\/message\/reply answered 502: unexpected answer \(\d+ bytes, not LINE's error JSON\)$/);
+  });
+
   it('reports an API that cannot be reached, naming the endpoint', async () => {
     app = async (context) => context.sendText('hi');
     const token = h.api.issueReplyToken(ALICE);
