@@ -3,7 +3,8 @@ import type { LineEvent } from './event';
 import { type LineMessage, MAX_MESSAGES_PER_CALL, type ReplyClient } from './reply-client';
 
 /**
- * The messages one handler run sends, collected while it runs and sent once its state is saved.
+ * The messages one handler run sends, collected while it runs and sent when the runtime flushes
+ * the context: after the state is saved (or after the error hook, when the handler threw).
  *
  * LINE gives each event one reply token, good for one call of at most 5 messages, so everything
  * the handler sends goes out in that one call. What a reply cannot carry is either pushed to the
