@@ -184,12 +184,16 @@ export class RedisSessionStore implements SessionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.#owned) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
+    if (!this.#owned || this.client.status === 'end') return;
+    if (this.client.status === 'ready') {
+      try {
+        await this.client.quit();
+        return;
+      } catch {
+        // The connection broke during QUIT; make sure it is closed below.
+      }
     }
+    if (this.client.status !== 'end') this.client.disconnect();
   }
 
   async #connect(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { SessionRecord } from 'bottender';
+import { type SessionRecord, silentLogger } from 'bottender';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore, type RedisStoreOptions } from '../../src';
@@ -28,6 +28,7 @@ export class StoreFactory {
       keyPrefix: uniquePrefix(),
       lockLeaseMs: 2_000,
       lockRetryMs: 5,
+      logger: silentLogger, // tests that check the reports pass their own
       ...options,
     });
     this.#stores.push(store);

@@ -1,0 +1,177 @@
+import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
+
+import { LeaseLostError, type RedisSessionStore, sessionKeys } from '../src';
+import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
+import { record, StoreFactory, uniquePrefix } from './support/stores';
+
+/**
+ * The cross-instance lock: each store below has its own connection, standing in for one bot
+ * process. An event takes the lock and reads in `begin`, and writes and unlocks in `commit`.
+ */
+let redis: TestRedis | undefined;
+let stores: StoreFactory;
+
+beforeAll(async () => {
+  redis = await startRedisOrSkip('redis locking');
+  if (redis) stores = new StoreFactory(redis);
+});
+afterEach(() => stores?.closeAll());
+afterAll(() => redis?.dispose());
+
+function withRedis(name: string, body: () => Promise<void>): void {
+  test(name, async () => {
+    if (!redis) return warnSkipped(name, 'no Redis');
+    await body();
+  });
+}
+
+/** Two stores ("processes") sharing one prefix, plus a raw client to look at the keys. */
+function twoProcesses(options: { lockLeaseMs?: number } = {}) {
+  const keyPrefix = uniquePrefix('lock');
+  return {
+    a: stores.store({ keyPrefix, ...options }),
+    b: stores.store({ keyPrefix, ...options }),
+    raw: stores.client(),
+    keys: (id: string) => sessionKeys(keyPrefix, id),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A signal that aborts after `ms`, like the runtime's lock wait bound. */
+function wait(ms: number): { signal: AbortSignal } {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms).unref();
+  return { signal: controller.signal };
+}
+
+withRedis('begin locks the session with a lease and reads it; commit writes and unlocks', async () => {
+  const { a, raw, keys } = twoProcesses();
+  const first = await a.begin('test:u', wait(1000));
+  expect(first.record).toBeUndefined();
+  const pttl = await raw.pttl(keys('test:u').lock);
+  expect(pttl).toBeGreaterThan(1_000);
+  expect(pttl).toBeLessThanOrEqual(2_000);
+  await first.commit(record('test:u', 1, { count: 1 }), { ttlMs: 60_000 });
+  expect(await raw.exists(keys('test:u').lock)).toBe(0);
+  expect(await raw.pttl(keys('test:u').data)).toBeGreaterThan(59_000);
+  const second = await a.begin('test:u', wait(1000));
+  expect(second.record).toEqual(record('test:u', 1, { count: 1 }));
+  await second.commit(record('test:u', 2, { count: 2 }), {});
+  expect(await raw.pttl(keys('test:u').data)).toBe(-1); // no expiresIn: kept forever
+});
+
+withRedis('a second process waits for the lock and then reads what the first committed', async () => {
+  const { a, b } = twoProcesses();
+  const held = await a.begin('test:u', wait(1000));
+  let bGotIt = false;
+  const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
+    bGotIt = true;
+    return tx;
+  });
+  await sleep(150);
+  expect(bGotIt).toBe(false);
+  await held.commit(record('test:u', 1, { by: 'a' }), {});
+  const tx = await waiting;
+  expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
+  await tx.commit(record('test:u', 2, { by: 'b' }), {});
+  expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+});
+
+withRedis('waiting is bounded by the signal: past it, SessionBusyError naming the session', async () => {
+  const { a, b, raw, keys } = twoProcesses();
+  const held = await a.begin('test:busy', wait(1000));
+  const started = Date.now();
+  const attempt = b.begin('test:busy', wait(200));
+  await expect(attempt).rejects.toBeInstanceOf(SessionBusyError);
+  await expect(attempt).rejects.toThrow('session "test:busy" is busy');
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(190);
+  expect(waited).toBeLessThan(600);
+  expect(await raw.exists(keys('test:busy').lock)).toBe(1); // the holder keeps its lock
+  await held.release();
+  // An already aborted signal gives up at once, without touching Redis.
+  const controller = new AbortController();
+  controller.abort();
+  await expect(b.begin('test:busy', { signal: controller.signal })).rejects.toBeInstanceOf(SessionBusyError);
+});
+
+withRedis('a slow handler keeps its lock: the lease is renewed while the transaction is open', async () => {
+  const { a, b, raw, keys } = twoProcesses({ lockLeaseMs: 300 });
+  const held = await a.begin('test:slow', wait(1000));
+  await sleep(1_000); // more than three leases
+  expect(await raw.pttl(keys('test:slow').lock)).toBeGreaterThan(0);
+  await expect(b.begin('test:slow', wait(300))).rejects.toBeInstanceOf(SessionBusyError);
+  await held.commit(record('test:slow', 1), {});
+  expect((await a.read('test:slow'))!.version).toBe(1);
+});
+
+withRedis('a lock whose owner stopped renewing (a dead process) frees itself after the lease', async () => {
+  const { a, b } = twoProcesses({ lockLeaseMs: 300 });
+  await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
+  const orphan = await a.begin('test:dead', wait(1000));
+  a.client.disconnect(); // renewals stop, as if the process had died
+  const started = Date.now();
+  const tx = await b.begin('test:dead', wait(3_000));
+  const waited = Date.now() - started;
+  expect(waited).toBeLessThan(1_000);
+  expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
+  await tx.commit(record('test:dead', 2), {});
+  await orphan.release(); // never throws, even with its connection gone
+});
+
+withRedis('a write whose lease ran out is refused, and only the owner can release or extend a lock', async () => {
+  const { a, b, raw, keys } = twoProcesses();
+  const stale = await a.begin('test:lost', wait(1000));
+  await raw.del(keys('test:lost').lock); // the lease ran out (e.g. the process stalled)
+  const current = await b.begin('test:lost', wait(1000));
+  const bToken = await raw.get(keys('test:lost').lock);
+
+  const refused = stale.commit(record('test:lost', 1, { by: 'stale' }), {});
+  await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+  await expect(refused).rejects.toBeInstanceOf(SessionStoreError);
+  await stale.release();
+  expect(await a.read('test:lost')).toBeUndefined(); // never silently applied
+  expect(await raw.get(keys('test:lost').lock)).toBe(bToken); // b still owns its lock
+
+  await current.commit(record('test:lost', 1, { by: 'b' }), {});
+  expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
+});
+
+withRedis('a write whose version was overtaken is refused, and the lock is given up', async () => {
+  const { a, raw, keys } = twoProcesses();
+  await a.write(record('test:fenced', 1), { expectedVersion: 0 });
+  const tx = await a.begin('test:fenced', wait(1000));
+  await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
+  const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
+  await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
+  await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+  expect(await raw.exists(keys('test:fenced').lock)).toBe(0);
+  expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+});
+
+withRedis('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
+  const { a, b } = twoProcesses();
+  const tx = await a.begin('test:once', wait(1000));
+  await tx.commit(record('test:once', 1), {});
+  await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
+  const next = await b.begin('test:once', wait(1000));
+  await tx.release(); // must not free b's lock
+  await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
+  await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
+  await next.release();
+  await next.release();
+});
+
+withRedis('four processes incrementing one session 200 times in all lose no update', async () => {
+  const keyPrefix = uniquePrefix('race');
+  const processes: RedisSessionStore[] = Array.from({ length: 4 }, () => stores.store({ keyPrefix }));
+  const increment = async (store: RedisSessionStore) => {
+    const tx = await store.begin('test:hot', wait(5_000));
+    const count = (tx.record?.state.count ?? 0) + 1;
+    await tx.commit({ ...record('test:hot', (tx.record?.version ?? 0) + 1, { count }) }, {});
+  };
+  await Promise.all(Array.from({ length: 200 }, (_, i) => increment(processes[i % 4])));
+  const final = await processes[0].read('test:hot');
+  expect(final!.state.count).toBe(200);
+  expect(final!.version).toBe(200);
+});
