@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createRequestHandler, type RequestHandlerOptions } from './request-handler';
@@ -24,7 +24,17 @@ export interface RunningServer {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   await options.bot.init();
   for (const channel of options.channels) await channel.connector.init?.();
-  const server = createServer(createRequestHandler(options));
+  const handle = createRequestHandler(options);
+  // Answers given while closing end their connection: a keep-alive client (platforms keep them)
+  // would otherwise hold close() open for keepAliveTimeout after its last answer.
+  const unanswered = new Set<ServerResponse>();
+  let stopping = false;
+  const server = createServer((request, response) => {
+    if (stopping) response.shouldKeepAlive = false;
+    unanswered.add(response);
+    response.on('close', () => unanswered.delete(response));
+    handle(request, response);
+  });
   // Platforms keep connections open; without this, close() would wait for idle sockets to time out.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -40,6 +50,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     port: (server.address() as AddressInfo).port,
     close: () =>
       (closing ??= (async () => {
+        stopping = true;
+        for (const response of unanswered) response.shouldKeepAlive = false;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await options.bot.drain();
