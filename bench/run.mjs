@@ -84,7 +84,15 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
           : [],
       });
       await redis?.flush();
-      const warm = await runPhase({ target: child, fakeApi, loadGen, shape: WARMUP, tag: `W${store}${name}`, seed: 7 });
+      const warm = await runPhase({
+        target: child,
+        fakeApi,
+        loadGen,
+        shape: WARMUP,
+        tag: `W${store}${name}`,
+        seed: 7,
+        redisPid: redis?.pid,
+      });
       say(line(`warm-up ${name} (${store}, ${warm.sent} events)`, warm));
       live.push({ name, child });
     } catch (error) {
@@ -104,6 +112,7 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
             shape: SCENARIOS[scenario],
             tag: `${scenario}R${round}${name}`,
             seed: round * 10 + index,
+            redisPid: redis?.pid,
           });
           runs.push({ scenario, target: name, round, result });
           say(line(`${scenario} run ${round} ${name}`, result));

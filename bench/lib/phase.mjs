@@ -30,11 +30,13 @@ export function lostUpdates(sentPerUser, highest) {
  * Runs `shape` ({ users, eventsPerUser, inFlight }) against `target` (a started child) with
  * users new to this phase (`tag`). Returns the figures of the issue plus diagnostics.
  */
-export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
+export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed, redisPid }) {
   await fakeApi.call('reset');
   const rssReset = resetPeakRss(target.pid);
   const cpuBefore = cpuSeconds(target.pid);
-  const harnessBefore = cpuSeconds(loadGen.pid) + cpuSeconds(fakeApi.pid);
+  const loadBefore = cpuSeconds(loadGen.pid);
+  const apiBefore = cpuSeconds(fakeApi.pid);
+  const redisBefore = redisPid ? cpuSeconds(redisPid) : NaN;
   const load = await loadGen.call('run', {
     url: `http://127.0.0.1:${target.port}${WEBHOOK_PATH}`,
     tag,
@@ -48,7 +50,9 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
   const api = await settledReplies(fakeApi, load.sent);
   const handled = api.replies + api.pushes;
   const cpuUsed = cpuSeconds(target.pid) - cpuBefore;
-  const harnessUsed = cpuSeconds(loadGen.pid) + cpuSeconds(fakeApi.pid) - harnessBefore;
+  const loadUsed = cpuSeconds(loadGen.pid) - loadBefore;
+  const apiUsed = cpuSeconds(fakeApi.pid) - apiBefore;
+  const redisUsed = redisPid ? cpuSeconds(redisPid) - redisBefore : NaN;
   const seconds = (api.lastNs - load.firstSendNs) / 1e9;
   return {
     sent: load.sent,
@@ -72,7 +76,9 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed }) {
       unreadableReplies: api.unreadable,
       reusedReplyTokens: api.reusedTokens,
       unknownApiCalls: api.unknownPaths,
-      harnessCpuUsPerEvent: handled > 0 ? (harnessUsed * 1e6) / handled : NaN,
+      loadGenCpuUsPerEvent: handled > 0 ? (loadUsed * 1e6) / handled : NaN,
+      fakeApiCpuUsPerEvent: handled > 0 ? (apiUsed * 1e6) / handled : NaN,
+      redisCpuUsPerEvent: handled > 0 ? (redisUsed * 1e6) / handled : NaN,
       answeredSeconds: (load.lastAnswerNs - load.firstSendNs) / 1e9,
       lastReplySeconds: seconds,
     },

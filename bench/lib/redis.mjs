@@ -48,6 +48,7 @@ export async function startRedis() {
   }
   return {
     port,
+    pid: child.pid,
     flush: () => cli(port, 'FLUSHDB'),
     stop: async () => {
       if (exited) return;

@@ -30,7 +30,7 @@ export function ensureBottender155() {
 /** Why a target cannot start yet, or undefined when it can. */
 export function missingFor(targetName) {
   const need = {
-    ours: ['packages/bottender/dist/index.js', 'packages/line/dist/index.js'],
+    ours: ['packages/bottender/dist/index.js', 'packages/line/dist/index.js', 'packages/redis/dist/index.js'],
   }[targetName];
   const missing = (need ?? []).filter((file) => !existsSync(`${ROOT}${file}`));
   return missing.length ? `not built: ${missing.join(', ')}` : undefined;

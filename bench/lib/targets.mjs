@@ -18,7 +18,7 @@ export const TARGETS = {
   },
   ours: {
     label: 'ours (bottender 2 alpha)',
-    script: here('../targets/ours.cjs'),
+    script: here('../targets/ours/server.cjs'),
     stores: ['memory', 'redis'],
   },
   'bottender-sync': {
