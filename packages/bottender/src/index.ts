@@ -50,22 +50,16 @@ export type {
   SessionStoresConfig,
 } from './config/types';
 export { BUILT_IN_DRIVERS, ConfigError, validateConfig } from './config/schema';
-export { defineConfig } from './config/define-config';
-export type {
-  BottenderConfig,
-  BuiltInDriver,
-  ChannelConfig,
-  FileDriverOptions,
-  SessionConfig,
-  SessionStoresConfig,
-} from './config/types';
-export { BUILT_IN_DRIVERS, ConfigError, validateConfig } from './config/schema';
 export { CONFIG_FILE_NAMES, findConfigFile, loadConfig, loadEnv } from './config/load-config';
 export type { LoadedConfig } from './config/load-config';
 export { loadApp, ModuleLoadError } from './config/load-app';
 export type { LoadedApp } from './config/load-app';
 export { createStore } from './config/create-store';
 export { createChannels, defaultChannelPath } from './config/create-channels';
+export { createBottender } from './project/create-bottender';
+export type { BottenderApp, CreateBottenderOptions } from './project/create-bottender';
+export { bottender } from './project/legacy-server';
+export type { LegacyBottenderServer } from './project/legacy-server';
 export { CONSOLE_PLATFORM, ConsoleConnector, ConsoleContext, ConsoleEvent } from './console/connector';
 export type { ConsoleRawEvent } from './console/connector';
 export { CONSOLE_COMMANDS, runConsoleChat } from './console/chat';

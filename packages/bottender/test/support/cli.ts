@@ -117,30 +117,35 @@ export const COUNTER_CJS = `module.exports = async function App(context) {
  * A platform package for a bot folder's `node_modules`, enabled as `channels.echo`: webhook bodies
  * are `{"events":[{"user","text"}]}`; replies are appended to `channels.echo.outFile` as
  * `<session id> <text>` lines once the state is committed.
+ *
+ * It extends the built `bottender`'s Context; tests running the core from source in Jest pass
+ * theirs as `channels.echo.core` (`{ Context, flushContext }`) so the flush symbol is the runtime's.
  */
 export function echoPlatformPackage(): Record<string, string> {
   const bottender = JSON.stringify(path.join(REPO, 'packages', 'bottender'));
   return {
     'node_modules/@bottender/echo/package.json': JSON.stringify({ name: '@bottender/echo', version: '1.0.0', main: 'index.js' }),
     'node_modules/@bottender/echo/index.js': `const fs = require('node:fs');
-const { Context, flushContext } = require(${bottender});
 
-class EchoContext extends Context {
-  constructor(init, outFile) {
-    super(init);
-    this.queued = [];
-    this.outFile = outFile;
-  }
-  async sendText(text) {
-    this.queued.push(text);
-  }
-  async [flushContext]() {
-    for (const text of this.queued.splice(0)) fs.appendFileSync(this.outFile, this.session.id + ' ' + text + '\\n');
-  }
+function createContextClass({ Context, flushContext }) {
+  return class EchoContext extends Context {
+    constructor(init, outFile) {
+      super(init);
+      this.queued = [];
+      this.outFile = outFile;
+    }
+    async sendText(text) {
+      this.queued.push(text);
+    }
+    async [flushContext]() {
+      for (const text of this.queued.splice(0)) fs.appendFileSync(this.outFile, this.session.id + ' ' + text + '\\n');
+    }
+  };
 }
 
 exports.createConnector = function createConnector(options) {
   if (typeof options.outFile !== 'string') throw new TypeError('channels.echo.outFile must be a file path');
+  const EchoContext = createContextClass(options.core || require(${bottender}));
   return {
     platform: 'echo',
     receive(request) {
