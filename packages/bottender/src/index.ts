@@ -2,7 +2,7 @@
  * Bottender (TypeScript): the runtime, sessions and state, the memory and file drivers,
  * configuration, the HTTP server and console mode.
  */
-export { Context, flushContext } from './context/context';
+export { Context, discardContext, flushContext } from './context/context';
 export type { BotEvent, ContextInit, SessionInfo } from './context/context';
 export { StateCell, cloneJson } from './context/state-cell';
 export { WebhookError } from './connector/types';

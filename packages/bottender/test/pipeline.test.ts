@@ -94,6 +94,22 @@ describe('3. all or nothing per event', () => {
     expect(errors).toEqual([new Error('handler bug')]);
     expect(bot.connector.repliesTo('a')).toEqual(['Count: 1', 'Sorry, something went wrong.']);
   });
+
+  it('drops the replies the handler queued before it threw; sends the error hook\'s', async () => {
+    bot = await startTestBot({
+      app: async (context: any) => {
+        context.setState({ count: 1 });
+        await context.sendText('Count: 1');
+        throw new Error('handler bug after replying');
+      },
+      onError: async (context: any) => {
+        await context.sendText('Sorry, something went wrong.');
+      },
+    });
+    expect((await bot.send([{ user: 'a', text: 'x' }])).status).toBe(200);
+    expect(bot.connector.repliesTo('a')).toEqual(['Sorry, something went wrong.']);
+    expect(await bot.bot.store.read('test:a')).toBeUndefined();
+  });
 });
 
 describe('4. each event id once', () => {
@@ -215,9 +231,10 @@ class FlakyStore extends MemorySessionStore {
 describe('events without a session', () => {
   it('runs the handler with empty state and makes setState fail with a clear error', async () => {
     const errors: Error[] = [];
+    const seen: unknown[] = [];
     bot = await startTestBot({
       app: async (context: any) => {
-        await context.sendText(`state is ${JSON.stringify(context.state)}`);
+        seen.push(context.state);
         context.setState({ count: 1 });
       },
       onError: async (_context: any, { error }) => {
@@ -225,7 +242,7 @@ describe('events without a session', () => {
       },
     });
     expect((await bot.send([{ text: 'anonymous' }])).status).toBe(200);
-    expect(bot.connector.replies).toEqual([{ sessionKey: undefined, text: 'state is {}' }]);
+    expect(seen).toEqual([{}]);
     expect(errors[0].message).toMatch(/context\.setState\(\) cannot be used here: this test event belongs to no session/);
   });
 });

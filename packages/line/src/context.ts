@@ -1,5 +1,5 @@
 import type { messagingApi } from '@line/bot-sdk';
-import { type AnyState, Context, type ContextInit, flushContext } from 'bottender';
+import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender';
 
 import type { LineEvent } from './event';
 import { Outbox } from './outbox';
@@ -126,6 +126,11 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
    */
   getUserProfile(): Promise<LineUserProfile | null> {
     return this.#profiles.profileOf(this.event.source);
+  }
+
+  /** @internal drops the queued messages; the runtime calls it when the handler throws. */
+  override [discardContext](): void {
+    this.#outbox.clear();
   }
 
   /** @internal sends the queued messages; the runtime calls it after the commit. */

@@ -37,6 +37,11 @@ export class Outbox {
     return this.#queued.length;
   }
 
+  /** Drops every queued message (the handler threw: its replies must not go out). */
+  clear(): void {
+    this.#queued = [];
+  }
+
   /** Queues messages; throws when they cannot be sent (see the class comment). */
   add(method: string, messages: readonly LineMessage[]): void {
     const token = this.event.replyToken;

@@ -61,12 +61,13 @@ describe('LINE replies', () => {
     expect(h.api.textsTo(ALICE)).toEqual(['Count: 1']);
   });
 
-  it('sends what the error hook queues on the same reply token when the handler throws', async () => {
+  it('drops what the handler queued before it threw and sends the error hook\'s reply on the same token', async () => {
     await h.close();
     h = await startLineBot({
       initialState: { count: 0 },
       app: async (context: LineContext) => {
         context.setState({ count: 1 });
+        await context.sendText('Count: 1');
         throw new Error('database down');
       },
       onError: async (context: LineContext) => context.sendText('Sorry, something went wrong.'),

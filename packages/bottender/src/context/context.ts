@@ -41,6 +41,9 @@ export interface ContextInit<State extends AnyState, Event extends BotEvent> {
 /** Called by the runtime once the event's state is committed, to send what the handler queued. */
 export const flushContext = Symbol('bottender.flushContext');
 
+/** Called by the runtime when the handler throws, to drop what it queued before the throw. */
+export const discardContext = Symbol('bottender.discardContext');
+
 /**
  * What a handler receives: the event, the session's state and the platform's ways to answer.
  *
@@ -83,6 +86,12 @@ export abstract class Context<State extends AnyState = AnyState, Event extends B
 
   /** Sends whatever the context queued. Platforms that batch replies override it. */
   async [flushContext](): Promise<void> {}
+
+  /**
+   * Drops whatever the context queued. The runtime calls it when the handler throws, before the
+   * error hook runs: the state change is dropped, so the replies announcing it must be too.
+   */
+  [discardContext](): void {}
 
   #requireCell(method: string): StateCell<State> {
     if (!this.#cell) {

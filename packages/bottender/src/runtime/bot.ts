@@ -1,6 +1,6 @@
 import type { Connector, WebhookRequest, WebhookResponse } from '../connector/types';
 import { WebhookError } from '../connector/types';
-import { type BotEvent, type Context, flushContext, type SessionInfo } from '../context/context';
+import { type BotEvent, type Context, discardContext, flushContext, type SessionInfo } from '../context/context';
 import { cloneJson, StateCell } from '../context/state-cell';
 import { DEFAULT_EVENT_ID_WINDOW } from '../session/record';
 import {
@@ -46,6 +46,7 @@ export class Bot<State extends AnyState = AnyState> {
   readonly store: SessionStore;
   readonly #options: BotOptions<State>;
   readonly #queue = new KeyedQueue();
+  readonly #replies = new KeyedQueue();
   readonly #initialState: State;
   readonly #expiresInMs: number | undefined;
   readonly #now: () => number;
@@ -94,9 +95,11 @@ export class Bot<State extends AnyState = AnyState> {
     try {
       await this.handleEvents(connector, received.events);
     } catch (error) {
-      return error instanceof SessionStoreError
-        ? { status: 503, body: { error: 'session store unavailable, retry later' } }
-        : { status: 500, body: { error: 'internal error' } };
+      if (error instanceof SessionStoreError) {
+        return { status: 503, body: { error: 'session store unavailable, retry later' } };
+      }
+      this.#logger.error(`${connector.platform} webhook failed`, error);
+      return { status: 500, body: { error: 'internal error' } };
     }
     return received.response ?? { status: 200, body: {} };
   }
@@ -117,12 +120,24 @@ export class Bot<State extends AnyState = AnyState> {
   handleEvent(connector: Connector, event: BotEvent): Promise<EventOutcome> {
     const key = connector.sessionKey(event);
     this.#inFlight++;
-    const work =
-      key === undefined || key === ''
-        ? this.#runWithoutSession(connector, event)
-        : this.#queue.run(`${connector.platform}:${key}`, () =>
-            this.#runInSession(connector, event, `${connector.platform}:${key}`),
-          );
+    let work: Promise<EventOutcome>;
+    if (key === undefined || key === '') {
+      work = this.#runWithoutSession(connector, event);
+    } else {
+      const id = `${connector.platform}:${key}`;
+      // The session is held only until the commit. Its replies then go out on a second queue, so
+      // the next event of a busy conversation runs while this one's replies are on the wire, and
+      // a session's replies still leave in the order of its events.
+      work = this.#queue
+        .run(id, async () => {
+          const { outcome, context } = await this.#runInSession(connector, event, id);
+          return { outcome, sent: context && this.#replies.run(id, () => this.#flush(context, id)) };
+        })
+        .then(async ({ outcome, sent }) => {
+          await sent;
+          return outcome;
+        });
+    }
     return work.finally(() => {
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     });
@@ -148,7 +163,12 @@ export class Bot<State extends AnyState = AnyState> {
     return 'no-session';
   }
 
-  async #runInSession(connector: Connector, event: BotEvent, id: string): Promise<EventOutcome> {
+  /** Reads, runs and commits one event; returns the context whose replies are to be sent. */
+  async #runInSession(
+    connector: Connector,
+    event: BotEvent,
+    id: string,
+  ): Promise<{ outcome: EventOutcome; context?: Context }> {
     await this.init();
     let transaction;
     try {
@@ -164,7 +184,7 @@ export class Bot<State extends AnyState = AnyState> {
       const eventId = connector.eventId?.(event);
       if (eventId !== undefined && stored?.eventIds.includes(eventId)) {
         await transaction.release();
-        return 'duplicate';
+        return { outcome: 'duplicate' };
       }
       const now = this.#now();
       const live = stored && !this.#isExpired(stored, now) ? stored : undefined;
@@ -199,8 +219,7 @@ export class Bot<State extends AnyState = AnyState> {
     }
     // Replies go out after the commit and outside the session's lock: a reply never announces
     // state that was not saved, and a slow platform API does not hold the session.
-    await this.#flush(context, id);
-    return outcome;
+    return { outcome, context };
   }
 
   #isExpired(record: SessionRecord, now: number): boolean {
@@ -213,6 +232,8 @@ export class Bot<State extends AnyState = AnyState> {
       await runAction(this.#options.app, context);
       return true;
     } catch (error) {
+      // What the handler queued before it threw would announce state that is not being saved.
+      context[discardContext]();
       const onError = this.#options.onError;
       if (!onError) {
         this.#logger.error(`handler failed for session ${JSON.stringify(id)}; state not changed`, error);

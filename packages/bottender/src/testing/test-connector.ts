@@ -1,4 +1,4 @@
-import { Context, flushContext, type BotEvent, type ContextInit } from '../context/context';
+import { Context, discardContext, flushContext, type BotEvent, type ContextInit } from '../context/context';
 import { type Connector, type ReceivedWebhook, type WebhookRequest, WebhookError } from '../connector/types';
 import type { AnyState } from '../session/types';
 
@@ -49,6 +49,9 @@ export class TestContext<State extends AnyState = AnyState> extends Context<Stat
   }
   async sendText(text: string): Promise<void> {
     this.#queued.push(text);
+  }
+  override [discardContext](): void {
+    this.#queued.length = 0;
   }
   override async [flushContext](): Promise<void> {
     for (const text of this.#queued.splice(0)) this.sink.push({ sessionKey: this.event.rawEvent.user, text });
