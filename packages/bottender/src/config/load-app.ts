@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Action } from '../runtime/action';
-import { firstLine, type LoadedConfig } from './load-config';
+import { describeLoadError, firstLine, type LoadedConfig } from './load-config';
 import { ConfigError, describeValue } from './schema';
 
 /** Extensions tried for `index`, `_error` and extension-less module paths, in this order. */
@@ -78,7 +78,7 @@ async function loadHandler(loaded: LoadedConfig, file: string, what: string): Pr
   try {
     exported = await loaded.modules.importDefault(file);
   } catch (error) {
-    throw new ModuleLoadError(`${name} could not be loaded: ${firstLine(error)}`, error);
+    throw new ModuleLoadError(`${name} could not be loaded: ${describeLoadError(error)}`, error);
   }
   if (typeof exported !== 'function') {
     const keys = exported && typeof exported === 'object' ? Object.keys(exported) : [];

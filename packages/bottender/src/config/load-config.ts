@@ -68,7 +68,7 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<LoadedCon
   try {
     exported = await modules.importDefault(file);
   } catch (error) {
-    throw new ConfigError(`${label} could not be loaded: ${firstLine(error)}`, { cause: error });
+    throw new ConfigError(`${label} could not be loaded: ${describeLoadError(error)}`, { cause: error });
   }
   if (typeof exported === 'function') {
     throw new ConfigError(
@@ -90,4 +90,12 @@ export function firstLine(error: unknown): string {
   const candidate = (error as { message?: unknown } | null)?.message;
   const message = typeof candidate === 'string' ? candidate : String(error);
   return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+}
+
+/** The first line of a load error, with the `file:line:column` of a syntax error when given. */
+export function describeLoadError(error: unknown): string {
+  const summary = firstLine(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  const location = typeof message === 'string' ? /^\s*(\S+:\d+:\d+)\s*$/m.exec(message)?.[1] : undefined;
+  return location && !summary.includes(location) ? `${summary} (at ${location})` : summary;
 }

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ModuleLoadError } from '../config/load-app';
+import { ConfigError } from '../config/schema';
+import { SessionStoreError } from '../session/types';
+import { parseCommandLine, USAGE, UsageError } from './args';
+import { runDev } from './dev';
+import { type CliIO, runStart } from './start';
+
+/** Exit codes: 0 done, 1 the bot cannot run (config, handler, store), 2 wrong usage. */
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * The `bottender` command. Resolves with the exit code once the command is over: at once for
+ * `--help`, after a stop signal (and a drained, closed store) for `start`.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let request;
+  try {
+    request = parseCommandLine(argv);
+  } catch (error) {
+    return report(error, io);
+  }
+  if (request.kind === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (request.kind === 'version') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  try {
+    return request.kind === 'dev' ? await runDev(request, io) : await runStart(request, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+/** Prints an error the way its kind deserves and returns the exit code. */
+function report(error: unknown, io: CliIO): number {
+  if (error instanceof UsageError) {
+    io.stderr.write(`bottender: ${error.message}\nRun "bottender --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof ModuleLoadError) {
+    // The bug is in the bot's code: the one-line summary, then where it happened.
+    const stack = (error.cause as Error | undefined)?.stack;
+    io.stderr.write(`${error.message}\n${stack ? `${indent(stack)}\n` : ''}`);
+    return EXIT_FAILURE;
+  }
+  if (error instanceof ConfigError || error instanceof SessionStoreError) {
+    io.stderr.write(`${error.message}\n`);
+    return EXIT_FAILURE;
+  }
+  io.stderr.write(`bottender: ${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT_FAILURE;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
+
+/** This package's version, from its package.json. */
+export function version(): string {
+  const file = path.join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function processIO(): CliIO {
+  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}
