@@ -30,7 +30,7 @@ function echoBot(session: BottenderConfig['session'] = {}) {
       await context.sendText('Count: ' + count);
     };\n`,
   });
-  const config: BottenderConfig = {
+  const config: BottenderConfig<{ count: number }> = {
     // In code, not index.js: objects made by modules jiti loads come from another realm than Jest's.
     app: counter,
     initialState: { count: 0 },

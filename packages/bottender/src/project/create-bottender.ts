@@ -8,16 +8,17 @@ import { createRequestHandler, type Channel, type RequestListener } from '../htt
 import { serve, type RunningServer } from '../http/server';
 import { Bot } from '../runtime/bot';
 import type { Logger } from '../runtime/logger';
+import type { AnyState } from '../session/types';
 
 /** Options of {@link createBottender}. */
-export interface CreateBottenderOptions {
+export interface CreateBottenderOptions<State extends AnyState = AnyState> {
   /** The bot folder: where the config, `.env`, `index.*` and `_error.*` are. Default `process.cwd()`. */
   cwd?: string;
   /**
    * The config, instead of reading `bottender.config.*` (and `.env`) from `cwd`. Validated the
    * same way; without `app`, the handler is still looked for in `cwd`.
    */
-  config?: BottenderConfig;
+  config?: BottenderConfig<State>;
   /** Build connectors for the enabled channels. Default true; console mode needs none. */
   channels?: boolean;
   logger?: Logger;
@@ -51,8 +52,12 @@ export interface BottenderApp {
  * returns it ready to serve or to mount in another HTTP framework. Nothing is connected yet:
  * call `prepare()` or `serve()`. Throws `ConfigError` with a one-line message for a bad setup.
  */
-export async function createBottender(options: CreateBottenderOptions = {}): Promise<BottenderApp> {
-  const loaded = options.config ? givenConfig(options.config, options.cwd) : await loadConfig(options.cwd);
+export async function createBottender<State extends AnyState = AnyState>(
+  options: CreateBottenderOptions<State> = {},
+): Promise<BottenderApp> {
+  const loaded = options.config
+    ? givenConfig(options.config as BottenderConfig, options.cwd)
+    : await loadConfig(options.cwd);
   const handlers = await loadApp(loaded);
   const channels = options.channels === false ? [] : await createChannels(loaded);
   for (const channel of channels) initOnce(channel.connector);
