@@ -3,7 +3,7 @@ import { SCENARIOS } from './scenarios.mjs';
 import { TARGET_ALIASES, TARGETS } from './targets.mjs';
 
 const USAGE = `usage: npm run bench -- [--scenario S1,S2,S3] [--target raw,sdk,ours,bottender-sync,bottender-default]
-                      [--runs 3] [--profile] [--no-memory] [--memory-only]
+                      [--runs 5] [--profile] [--no-memory] [--memory-only]
   --target bottender   both Bottender 1.5.5 modes
   --profile            run the targets under node --cpu-prof (profiles in bench/results/profiles/)
   --no-memory          skip the idle-sessions memory measurement`;
@@ -19,7 +19,7 @@ export function parseArgs(argv) {
   const options = {
     scenarios: Object.keys(SCENARIOS),
     targets: Object.keys(TARGETS),
-    runs: 3,
+    runs: 5,
     profile: false,
     memory: true,
     load: true,

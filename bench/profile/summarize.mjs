@@ -43,6 +43,22 @@ for (const [id, count] of selfSamples) {
   byGroup.set(group, (byGroup.get(group) ?? 0) + count);
 }
 
+// Inclusive time of our own functions (packages/*/dist): samples with the function on the stack.
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+for (const [id, count] of selfSamples) {
+  const seen = new Set();
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const frame = byId.get(cur).callFrame;
+    if (!/packages\/[^/]+\/dist\//.test(frame.url)) continue;
+    const key = label(frame);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + count);
+  }
+}
+
 const pct = (n) => `${((100 * n) / total).toFixed(1).padStart(5)}%`;
 const busy = total - (byGroup.get('(idle)') ?? 0);
 console.log(`${file}: ${total} samples, ${pct(busy)} not idle`);
@@ -50,3 +66,5 @@ console.log('\nself time by source:');
 for (const [group, n] of [...byGroup].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(n)}  ${group}`);
 console.log('\nself time by function:');
 for (const [fn, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(n)}  ${fn}`);
+console.log('\ninclusive time of our own functions (packages/*/dist):');
+for (const [fn, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(n)}  ${fn}`);
