@@ -164,7 +164,7 @@ async function main() {
   }
   const memory = options.memory ? measureIdleSessions() : undefined;
   const summary = summarize(runs);
-  const ratioList = ratios(summary);
+  const ratioList = ratios(summary, runs);
   const report = formatReport({ summary, ratioList, memory, machine, runsPerScenario: options.runs });
   console.log(`\n${report}\n`);
   mkdirSync(RESULTS, { recursive: true });

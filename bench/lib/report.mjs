@@ -33,6 +33,9 @@ export function summarize(runs) {
       lostUpdatesMedian: median(pick('lostUpdates')),
       sentPerRun: median(pick('sent')),
       cpuUsPerEvent: median(pick('cpuUsPerEvent')),
+      loadGenCpuUsPerEvent: median(ok.map((r) => r.result.diagnostics.loadGenCpuUsPerEvent)),
+      fakeApiCpuUsPerEvent: median(ok.map((r) => r.result.diagnostics.fakeApiCpuUsPerEvent)),
+      redisCpuUsPerEvent: median(ok.map((r) => r.result.diagnostics.redisCpuUsPerEvent ?? NaN)),
       peakRssBytes: maxOrNaN(pick('peakRssBytes')),
     };
   });
@@ -45,15 +48,25 @@ const RATIOS = [
   ['ours', 'sdk'],
 ];
 
-/** ours / other, per scenario, on the median events/s. */
-export function ratios(summary) {
+/**
+ * ours / other per scenario: the ratio of the median events/s, and the median of the ratios of
+ * runs made in the same round (back to back, so under about the same background load).
+ */
+export function ratios(summary, runs = []) {
   const rate = (s, t) => summary.find((r) => r.scenario === s && r.target === t && !r.error)?.eventsPerSec;
+  const inRound = (s, t, round) => runs.find((r) => r.scenario === s && r.target === t && r.round === round && r.result);
   const out = [];
   for (const scenario of [...new Set(summary.map((r) => r.scenario))]) {
     for (const [a, b] of RATIOS) {
       const x = rate(scenario, a);
       const y = rate(scenario, b);
-      if (x && y) out.push({ scenario, ratio: `${a} / ${b}`, value: x / y });
+      if (!x || !y) continue;
+      const perRound = [];
+      for (const run of runs.filter((r) => r.scenario === scenario && r.target === a && r.result)) {
+        const other = inRound(scenario, b, run.round);
+        if (other?.result.eventsPerSec > 0) perRound.push(run.result.eventsPerSec / other.result.eventsPerSec);
+      }
+      out.push({ scenario, ratio: `${a} / ${b}`, value: x / y, medianOfRunRatios: median(perRound), runRatios: perRound });
     }
   }
   return out;
@@ -80,8 +93,31 @@ export function formatReport({ summary, ratioList, memory, machine, runsPerScena
     );
   }
   if (ratioList.length) {
-    lines.push('', `| scenario | ratio of median events/s (${CORES_NOTE}) | value |`, '| --- | --- | ---: |');
-    for (const r of ratioList) lines.push(`| ${r.scenario} | ${r.ratio} | ${r.value.toFixed(2)}x |`);
+    lines.push(
+      '',
+      `| scenario | ratio of events/s (${CORES_NOTE}) | of the medians | median of same-round ratios |`,
+      '| --- | --- | ---: | ---: |',
+    );
+    for (const r of ratioList) {
+      lines.push(`| ${r.scenario} | ${r.ratio} | ${r.value.toFixed(2)}x | ${num(r.medianOfRunRatios, 2)}x |`);
+    }
+  }
+  const measured = summary.filter((r) => !r.error);
+  if (measured.length) {
+    lines.push(
+      '',
+      'Where the CPU goes, µs per handled event (medians; from /proc, user + system):',
+      '',
+      '| scenario | target | target | load generator | fake LINE API | redis-server | all | cores busy at that rate |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const r of measured) {
+      const parts = [r.cpuUsPerEvent, r.loadGenCpuUsPerEvent, r.fakeApiCpuUsPerEvent, r.redisCpuUsPerEvent];
+      const all = parts.filter(Number.isFinite).reduce((a, b) => a + b, 0);
+      lines.push(
+        `| ${r.scenario} | ${r.target} | ${parts.map((v) => num(v)).join(' | ')} | ${num(all)} | ${num((all * r.eventsPerSec) / 1e6, 2)} of 2 |`,
+      );
+    }
   }
   if (memory) {
     lines.push(
