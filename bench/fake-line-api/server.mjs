@@ -7,6 +7,7 @@ import { ReplyRecorder } from './recorder.mjs';
 
 const recorder = new ReplyRecorder();
 const unknownPaths = new Map();
+let connections = 0;
 const ANSWER = '{}';
 
 const server = createServer((request, response) => {
@@ -42,6 +43,7 @@ const server = createServer((request, response) => {
     response.end(ANSWER);
   });
 });
+server.on('connection', () => connections++);
 // Targets keep their connections open between runs; the default 5 s would race their reuse.
 server.keepAliveTimeout = 600_000;
 server.headersTimeout = 601_000;
@@ -51,9 +53,10 @@ serveCalls(
     reset: () => {
       recorder.reset();
       unknownPaths.clear();
+      connections = 0;
       return true;
     },
-    collect: () => ({ ...recorder.summary(), unknownPaths: Object.fromEntries(unknownPaths) }),
+    collect: () => ({ ...recorder.summary(), connections, unknownPaths: Object.fromEntries(unknownPaths) }),
   },
   () => {
     server.close();

@@ -76,6 +76,8 @@ export async function runPhase({ target, fakeApi, loadGen, shape, tag, seed, red
       unreadableReplies: api.unreadable,
       reusedReplyTokens: api.reusedTokens,
       unknownApiCalls: api.unknownPaths,
+      /** Connections the target opened to the fake API during the run (keep-alive keeps it low). */
+      apiConnectionsOpened: api.connections,
       loadGenCpuUsPerEvent: handled > 0 ? (loadUsed * 1e6) / handled : NaN,
       fakeApiCpuUsPerEvent: handled > 0 ? (apiUsed * 1e6) / handled : NaN,
       redisCpuUsPerEvent: handled > 0 ? (redisUsed * 1e6) / handled : NaN,
