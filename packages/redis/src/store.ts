@@ -164,6 +164,9 @@ export class RedisSessionStore implements SessionStore {
       try {
         reply = await this.#scripts.bottenderSessionBegin(keys.data, keys.lock, token, this.#options.lockLeaseMs);
       } catch (error) {
+        // The script may still run (a command that timed out is still queued in Redis): send a
+        // release after it, so a lock taken for nobody does not block the session for a lease.
+        this.#scripts.bottenderSessionRelease(keys.lock, token).catch(() => {});
         throw this.#fail(error, id, 'lock and read');
       }
       const [outcome, ...details] = reply;

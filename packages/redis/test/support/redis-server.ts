@@ -15,6 +15,9 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL). */
   kill(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: connections stay open, nothing answers. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and directory; resolves when it answers PING. */
   restart(): Promise<void>;
   /** Stops it for good and removes its directory. */
@@ -62,9 +65,14 @@ export async function startRedisServer(options: StartOptions = {}): Promise<Test
   ];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const started = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const started = spawn('redis-server', args, { cwd: dir, stdio: 'ignore' });
     child = started;
-    await waitForPing(port, 10_000, () => started.exitCode !== null);
+    try {
+      await waitForPing(port, 10_000, () => started.exitCode !== null);
+    } catch (error) {
+      await terminate('SIGKILL');
+      throw error;
+    }
   };
   const terminate = async (signal: NodeJS.Signals) => {
     const running = child;
@@ -74,7 +82,12 @@ export async function startRedisServer(options: StartOptions = {}): Promise<Test
     running.kill(signal);
     await exited;
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     host: '127.0.0.1',
@@ -82,8 +95,11 @@ export async function startRedisServer(options: StartOptions = {}): Promise<Test
     controllable: true,
     stop: () => terminate('SIGTERM'),
     kill: () => terminate('SIGKILL'),
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     restart: launch,
     dispose: async () => {
+      child?.kill('SIGCONT');
       await terminate('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
@@ -124,6 +140,10 @@ export async function startRedisOrSkip(suite: string, options: StartOptions = {}
     controllable: false,
     stop: unsupported,
     kill: unsupported,
+    pause: () => {
+      throw new Error('the Redis at REDIS_URL was not started by the tests');
+    },
+    resume: () => {},
     restart: unsupported,
     dispose: async () => {},
   };
@@ -134,7 +154,7 @@ export function warnSkipped(test: string, why: string): void {
   console.warn(`!!! SKIPPED ${JSON.stringify(test)}: ${why}`);
 }
 
-/** Resolves once `PING` on `port` answers `+PONG`. */
+/** Resolves once `PING` on `port` gets an answer (`+PONG`, or `-NOAUTH` from a server with a password). */
 export async function waitForPing(port: number, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -158,7 +178,7 @@ function ping(port: number): Promise<boolean> {
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
     });
   });
 }
