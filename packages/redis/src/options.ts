@@ -174,7 +174,7 @@ export function createClient(options: RedisStoreOptions, resolved: ResolvedOptio
     maxRetriesPerRequest: 0,
     connectTimeout: resolved.connectTimeoutMs,
     commandTimeout: resolved.commandTimeoutMs || undefined,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
   };
   if (options.nodes) {
     const { enableOfflineQueue, retryStrategy, lazyConnect, ...redisOptions } = failFast;
