@@ -84,6 +84,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     },
   };
 
+  let byCommand = false;
   try {
     if (terminal) rl.prompt();
     for await (const line of rl) {
@@ -93,6 +94,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         if (command === undefined) {
           print(`Unknown command ${JSON.stringify(`/${name}`)}. Commands: ${CONSOLE_COMMANDS}.`);
         } else if (await command(argument)) {
+          byCommand = true;
           break;
         }
       } else if (line.trim() !== '') {
@@ -105,6 +107,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     rl.close();
     options.signal?.removeEventListener('abort', stop);
   }
+  // Ctrl+C or Ctrl+D left the cursor after the prompt.
+  if (terminal && !byCommand) output.write('\n');
 }
 
 /**
