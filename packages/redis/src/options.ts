@@ -35,10 +35,12 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /**
    * How long a session lock lasts if its process stops renewing it (a crash). A live process
-   * renews it every third of this while the handler runs. Default 10 000 ms.
+   * renews it every third of this while the handler runs. Default 5 000 ms: shorter than the
+   * runtime's default lock wait (10 s), so an event waiting behind a crashed process gets the
+   * session before it gives up.
    */
   lockLeaseMs?: number;
-  /** First pause before asking again for a busy lock; pauses double up to 200 ms. Default 10 ms. */
+  /** First pause before asking again for a busy lock; pauses double up to 200 ms (or this, if more). Default 10 ms. */
   lockRetryMs?: number;
   /** How long `init()` and each reconnection may take to reach Redis. Default 5 000 ms. */
   connectTimeoutMs?: number;
@@ -151,7 +153,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   }
   return {
     keyPrefix,
-    lockLeaseMs: optionalInteger(o, 'lockLeaseMs', 100, 3_600_000) ?? 10_000,
+    lockLeaseMs: optionalInteger(o, 'lockLeaseMs', 100, 3_600_000) ?? 5_000,
     lockRetryMs: optionalInteger(o, 'lockRetryMs', 1, 60_000) ?? 10,
     connectTimeoutMs: optionalInteger(o, 'connectTimeoutMs', 1, 600_000) ?? 5_000,
     commandTimeoutMs: optionalInteger(o, 'commandTimeoutMs', 0, 600_000) ?? 5_000,

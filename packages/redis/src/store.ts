@@ -21,7 +21,7 @@ import { reportConnectionChanges, waitUntilReady } from './connection';
 import { recordPattern, type SessionKeys, sessionKeys } from './keys';
 import { createClient, describeTarget, type RedisStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ScriptCommands, type ScriptReply, SCRIPTS } from './scripts';
-import { RedisTransaction } from './transaction';
+import { LeaseKeeper, RedisTransaction } from './transaction';
 
 /** Longest pause between two attempts to take a busy lock. */
 const MAX_LOCK_RETRY_MS = 200;
@@ -46,12 +46,14 @@ export class RedisSessionStore implements SessionStore {
   readonly #owned: boolean;
   readonly #target: string;
   readonly #scripts: ScriptCommands;
+  readonly #leases: LeaseKeeper;
   #ready: Promise<void> | undefined;
   #closed = false;
 
   /** Checks the options (throwing a TypeError that names a bad key) and prepares, without connecting. */
   constructor(options: RedisStoreOptions = {}) {
     this.#options = resolveOptions(options);
+    this.#leases = new LeaseKeeper(this.#options.lockLeaseMs);
     this.#target = describeTarget(options);
     this.#owned = options.client == null;
     this.client = options.client ?? createClient(options, this.#options);
@@ -159,7 +161,8 @@ export class RedisSessionStore implements SessionStore {
     await this.init();
     const keys = this.#keys(id);
     const token = randomUUID();
-    for (let pause = this.#options.lockRetryMs; ; pause = Math.min(pause * 2, MAX_LOCK_RETRY_MS)) {
+    const maxPause = Math.max(this.#options.lockRetryMs, MAX_LOCK_RETRY_MS);
+    for (let pause = this.#options.lockRetryMs; ; pause = Math.min(pause * 2, maxPause)) {
       let reply: ScriptReply;
       try {
         reply = await this.#scripts.bottenderSessionBegin(keys.data, keys.lock, token, this.#options.lockLeaseMs);
@@ -187,6 +190,7 @@ export class RedisSessionStore implements SessionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#leases.stop();
     if (!this.#owned || this.client.status === 'end') return;
     if (this.client.status === 'ready') {
       try {
@@ -196,7 +200,8 @@ export class RedisSessionStore implements SessionStore {
         // The connection broke during QUIT; make sure it is closed below.
       }
     }
-    if (this.client.status !== 'end') this.client.disconnect();
+    // Re-read: a failed QUIT may have ended the connection meanwhile.
+    if ((this.client.status as string) !== 'end') this.client.disconnect();
   }
 
   async #connect(): Promise<void> {
@@ -223,6 +228,7 @@ export class RedisSessionStore implements SessionStore {
     return new RedisTransaction(record, id, keys, token, {
       scripts: this.#scripts,
       leaseMs: this.#options.lockLeaseMs,
+      leases: this.#leases,
       fail: (error, sessionId, what) => this.#fail(error, sessionId, what),
       prepareWrite,
     });

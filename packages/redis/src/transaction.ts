@@ -29,6 +29,7 @@ export class LeaseLostError extends SessionStoreError {
 export interface TransactionContext {
   scripts: ScriptCommands;
   leaseMs: number;
+  leases: LeaseKeeper;
   /** Turns a client error into a SessionStoreError naming the session. */
   fail(error: unknown, id: string, what: string): SessionStoreError;
   /** Checks a record and TTL before they are sent; returns the TTL argument of the scripts. */
@@ -36,14 +37,55 @@ export interface TransactionContext {
 }
 
 /**
+ * Renews the leases of a store's open transactions from one timer, instead of one timer per
+ * event: it ticks every quarter lease and renews each lock held for a quarter lease or more, so
+ * a live lock is renewed at most half a lease after its last renewal. The timer is unref'd (it
+ * never keeps a process alive) and, if the process dies, stops with it: its leases then run out.
+ */
+export class LeaseKeeper {
+  readonly #open = new Set<RedisTransaction>();
+  readonly #tickMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(leaseMs: number) {
+    this.#tickMs = Math.max(1, Math.floor(leaseMs / 4));
+  }
+
+  add(transaction: RedisTransaction): void {
+    this.#open.add(transaction);
+    if (!this.#timer) {
+      this.#timer = setInterval(() => this.#tick(), this.#tickMs);
+      this.#timer.unref();
+    }
+  }
+
+  remove(transaction: RedisTransaction): void {
+    this.#open.delete(transaction);
+  }
+
+  /** Stops the timer (the store is closing). */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    for (const transaction of this.#open) {
+      if (now - transaction.renewedAt >= this.#tickMs) transaction.renew(now);
+    }
+  }
+}
+
+/**
  * One event's hold on one session: the lock is ours (identified by `token`) from `begin` until
- * `commit` or `release`. While it is held, a timer renews the lease every third of its length so
- * a slow handler keeps the session; if this process dies, the timer dies with it and the lease
- * runs out, freeing the session for the others.
+ * `commit` or `release`, and its lease is renewed meanwhile (see {@link LeaseKeeper}) so a slow
+ * handler keeps the session.
  */
 export class RedisTransaction implements SessionTransaction {
   #finished = false;
-  readonly #renewal: NodeJS.Timeout;
+  /** When the lease was last set (taken or renewed), in epoch ms. */
+  renewedAt = Date.now();
 
   constructor(
     readonly record: SessionRecord | undefined,
@@ -52,9 +94,7 @@ export class RedisTransaction implements SessionTransaction {
     private readonly token: string,
     private readonly context: TransactionContext,
   ) {
-    this.#renewal = setInterval(() => this.#renew(), Math.max(1, Math.floor(context.leaseMs / 3)));
-    // A pending renewal must not keep a process alive that has nothing else to do.
-    this.#renewal.unref();
+    context.leases.add(this);
   }
 
   /**
@@ -68,7 +108,7 @@ export class RedisTransaction implements SessionTransaction {
     }
     const ttl = this.context.prepareWrite(next, ttlMs);
     const expected = this.record?.version ?? 0;
-    clearInterval(this.#renewal);
+    this.context.leases.remove(this);
     let reply: ScriptReply;
     try {
       reply = await this.context.scripts.bottenderSessionCommit(
@@ -100,7 +140,7 @@ export class RedisTransaction implements SessionTransaction {
   async release(): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
-    clearInterval(this.#renewal);
+    this.context.leases.remove(this);
     try {
       await this.context.scripts.bottenderSessionRelease(this.keys.lock, this.token);
     } catch {
@@ -108,14 +148,16 @@ export class RedisTransaction implements SessionTransaction {
     }
   }
 
-  #renew(): void {
+  /** Extends the lease if the lock is still ours. Called by the {@link LeaseKeeper}. */
+  renew(now: number): void {
+    this.renewedAt = now;
     this.context.scripts.bottenderSessionExtend(this.keys.lock, this.token, this.context.leaseMs).then(
       (extended) => {
         // 0: the lease already ran out. Stop renewing; commit will be refused.
-        if (extended === 0) clearInterval(this.#renewal);
+        if (extended === 0) this.context.leases.remove(this);
       },
       () => {
-        // Redis is briefly unreachable: try again at the next tick, while the lease lasts.
+        // Redis is briefly unreachable: the next tick tries again, while the lease lasts.
       },
     );
   }
