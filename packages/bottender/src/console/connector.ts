@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 
 import { type Connector, type ReceivedWebhook, WebhookError } from '../connector/types';
-import { type BotEvent, Context, type ContextInit, flushContext } from '../context/context';
+import { type BotEvent, Context, type ContextInit, discardContext, flushContext } from '../context/context';
 import type { AnyState } from '../session/types';
 
 /** The platform name of console mode; sessions are `console:<user>`. */
@@ -53,6 +53,10 @@ export class ConsoleContext<State extends AnyState = AnyState> extends Context<S
   async sendText(text: string): Promise<void> {
     if (typeof text !== 'string') throw new TypeError(`sendText expects a string, got ${typeof text}`);
     this.#queued.push(text);
+  }
+
+  override [discardContext](): void {
+    this.#queued.length = 0;
   }
 
   override async [flushContext](): Promise<void> {

@@ -38,11 +38,17 @@ export interface ContextInit<State extends AnyState, Event extends BotEvent> {
   state: StateCell<State> | null;
 }
 
+/*
+ * Registered symbols (Symbol.for), not unique ones: a connector built against another installed
+ * copy of `bottender` (a bot folder with its own, the CLI from this one) must still meet the
+ * runtime's hooks.
+ */
+
 /** Called by the runtime once the event's state is committed, to send what the handler queued. */
-export const flushContext = Symbol('bottender.flushContext');
+export const flushContext: unique symbol = Symbol.for('bottender.flushContext');
 
 /** Called by the runtime when the handler throws, to drop what it queued before the throw. */
-export const discardContext = Symbol('bottender.discardContext');
+export const discardContext: unique symbol = Symbol.for('bottender.discardContext');
 
 /**
  * What a handler receives: the event, the session's state and the platform's ways to answer.
