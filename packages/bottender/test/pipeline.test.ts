@@ -2,7 +2,11 @@
  * The runtime's promises (shared/design/session-invariants.md), shown end to end through the
  * HTTP server with the JSON test platform and the memory driver.
  */
-import { MemorySessionStore, type SessionRecord, type SessionStore } from '../src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { FileSessionStore, MemorySessionStore, type SessionRecord, type SessionStore } from '../src';
 import { startTestBot } from './support/bot';
 
 type TestBot = Awaited<ReturnType<typeof startTestBot>>;
@@ -11,10 +15,21 @@ afterEach(async () => {
   await bot?.stop();
   bot = undefined;
 });
+const tempDirs: string[] = [];
+function tempDir(): string {
+  tempDirs.push(mkdtempSync(join(tmpdir(), 'bottender-pipeline-')));
+  return tempDirs.at(-1)!;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('1. one at a time per session', () => {
-  it('counts 1,000 concurrent events for one session to exactly 1,000', async () => {
-    bot = await startTestBot();
+  it.each([
+    ['memory', () => new MemorySessionStore()],
+    ['file', () => new FileSessionStore({ dirname: tempDir() })],
+  ])('counts 1,000 concurrent events for one session to exactly 1,000 (%s driver)', async (_name, makeStore) => {
+    bot = await startTestBot({ store: makeStore() });
     const answers = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => bot!.send([{ user: 'alice', id: `e${i}`, text: 'hi' }])),
     );
