@@ -75,6 +75,10 @@ export class RedisSessionStore implements SessionStore {
     return this.#ready;
   }
 
+  /**
+   * The stored record (one `HGETALL`), or undefined. A key holding anything but a well-formed
+   * record of this session throws a SessionStoreError: it is never taken for an absent session.
+   */
   async read(id: string): Promise<SessionRecord | undefined> {
     await this.init();
     const { data } = this.#keys(id);
@@ -88,6 +92,11 @@ export class RedisSessionStore implements SessionStore {
     return toRecord(fields.r, fields.v, id);
   }
 
+  /**
+   * Stores `record` only if the stored version still equals `expectedVersion` (0: absent); the
+   * compare and the write are one script, so no other writer can slip in between. Throws
+   * VersionConflictError otherwise. Does not take the lock: `begin` is for handling events.
+   */
   async write(record: SessionRecord, { expectedVersion, ttlMs }: WriteOptions): Promise<void> {
     const ttl = prepareWrite(record, ttlMs);
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
@@ -106,6 +115,7 @@ export class RedisSessionStore implements SessionStore {
     if (outcome !== 'ok') throw notARecord(record.id, String(detail), 'write refused');
   }
 
+  /** Removes the session's record. An event holding its lock then fails its fenced write. */
   async delete(id: string): Promise<void> {
     await this.init();
     try {

@@ -17,7 +17,7 @@ export async function start(): Promise<void> {
   const store = createStore({
     url: env.BOT_REDIS_URL,
     keyPrefix: env.BOT_KEY_PREFIX,
-    lockLeaseMs: Number(env.BOT_LEASE_MS ?? 10_000),
+    lockLeaseMs: env.BOT_LEASE_MS ? Number(env.BOT_LEASE_MS) : undefined,
     lockRetryMs: 5,
   });
   const bot = new Bot({
