@@ -212,6 +212,24 @@ describe('8. failures are visible and survivable', () => {
   });
 });
 
+describe('8. a store that is down at start', () => {
+  it('answers 503 and tries to connect again on the next event', async () => {
+    const store = new FlakyStore();
+    let attempts = 0;
+    store.init = async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('connection refused');
+    };
+    const { Bot } = await import('../src');
+    const { TestConnector, TestEvent } = await import('../src/testing');
+    const connector = new TestConnector();
+    const app = new Bot({ app: async (c: any) => c.setState({ ok: true }), store, logger: { info() {}, warn() {}, error() {} } });
+    await expect(app.handleEvent(connector, new TestEvent({ user: 'a', text: 'x' }))).rejects.toThrow(/could not be read: connection refused/);
+    await expect(app.handleEvent(connector, new TestEvent({ user: 'a', text: 'x' }))).resolves.toBe('committed');
+    expect(attempts).toBe(2);
+  });
+});
+
 function record(id: string, state: object, version: number): SessionRecord {
   return { id, platform: 'test', state, lastActivity: Date.now(), version, eventIds: [] };
 }

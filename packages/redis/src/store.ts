@@ -162,12 +162,13 @@ export class RedisSessionStore implements SessionStore {
   /**
    * Takes the session's lock and reads its record in one round trip. While another process holds
    * the lock, asks again after a pause that doubles from `lockRetryMs` up to 200 ms (never past the
-   * lease's remaining time), until `signal` aborts: then throws {@link SessionBusyError}, which the
+   * lease's remaining time), until `timeoutMs` has passed or `signal` aborts: then throws {@link SessionBusyError}, which the
    * runtime answers with 503 so the platform redelivers later.
    */
-  async begin(id: string, { signal }: BeginOptions = {}): Promise<SessionTransaction> {
+  async begin(id: string, { timeoutMs = Infinity, signal }: BeginOptions = {}): Promise<SessionTransaction> {
     const started = Date.now();
-    if (signal?.aborted) throw new SessionBusyError(id, 0);
+    const deadline = started + timeoutMs;
+    if (signal?.aborted || timeoutMs <= 0) throw new SessionBusyError(id, 0);
     await this.init();
     const keys = this.#keys(id);
     const token = randomUUID();
@@ -187,9 +188,12 @@ export class RedisSessionStore implements SessionStore {
       if (outcome !== 'busy') throw notARecord(id, String(details[0]), 'left untouched');
       const leaseLeft = Number(details[0]);
       // Jitter keeps processes that wait for the same session from asking in lockstep.
-      const wait = Math.max(1, Math.round(Math.min(pause, leaseLeft > 0 ? leaseLeft : pause) * (0.5 + Math.random() / 2)));
+      const jittered = Math.round(Math.min(pause, leaseLeft > 0 ? leaseLeft : pause) * (0.5 + Math.random() / 2));
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SessionBusyError(id, Date.now() - started);
       try {
-        await sleep(wait, undefined, { signal });
+        // The last pause ends at the deadline, so one more try happens just before giving up.
+        await sleep(Math.max(1, Math.min(jittered, left)), undefined, { signal });
       } catch {
         throw new SessionBusyError(id, Date.now() - started);
       }

@@ -95,6 +95,19 @@ withRedis('waiting is bounded by the signal: past it, SessionBusyError naming th
   await expect(b.begin('test:busy', { signal: controller.signal })).rejects.toBeInstanceOf(SessionBusyError);
 });
 
+withRedis('waiting is bounded by timeoutMs (what the runtime passes) the same way', async () => {
+  const { a, b } = twoProcesses();
+  const held = await a.begin('test:busy-timeout', { timeoutMs: 1000 });
+  const started = Date.now();
+  await expect(b.begin('test:busy-timeout', { timeoutMs: 200 })).rejects.toThrow('session "test:busy-timeout" is busy');
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(190);
+  expect(waited).toBeLessThan(600);
+  await held.release();
+  const next = await b.begin('test:busy-timeout', { timeoutMs: 200 });
+  await next.release();
+});
+
 withRedis('a slow handler keeps its lock: the lease is renewed while the transaction is open', async () => {
   const { a, b, raw, keys } = twoProcesses({ lockLeaseMs: 300 });
   const held = await a.begin('test:slow', wait(1000));

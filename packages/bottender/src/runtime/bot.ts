@@ -75,7 +75,11 @@ export class Bot<State extends AnyState = AnyState> {
   init(): Promise<void> {
     this.#initialized ??= (async () => {
       await this.store.init?.();
-    })();
+    })().catch((error: unknown) => {
+      // A store that was down at start may come back: the next event tries again.
+      this.#initialized = undefined;
+      throw error;
+    });
     return this.#initialized;
   }
 
@@ -169,9 +173,9 @@ export class Bot<State extends AnyState = AnyState> {
     event: BotEvent,
     id: string,
   ): Promise<{ outcome: EventOutcome; context?: Context }> {
-    await this.init();
     let transaction;
     try {
+      await this.init();
       transaction = await beginTransaction(this.store, id, this.#lockTimeoutMs);
     } catch (error) {
       throw this.#storeFailure(error, id, 'could not be read');

@@ -12,8 +12,7 @@ export async function beginTransaction(
   id: string,
   lockTimeoutMs: number,
 ): Promise<SessionTransaction> {
-  // The timeout signal (a timer) is made only for stores that wait on locks: it is per event.
-  if (store.begin) return store.begin(id, { signal: AbortSignal.timeout(lockTimeoutMs) });
+  if (store.begin) return store.begin(id, { timeoutMs: lockTimeoutMs });
   const record = await store.read(id);
   return {
     record,

@@ -63,7 +63,13 @@ export interface SessionTransaction {
 
 /** Options for {@link SessionStore.begin}. */
 export interface BeginOptions {
-  /** Aborted when the runtime stops waiting; the store should give up and throw. */
+  /**
+   * How long to wait for another holder to release the session before giving up with
+   * {@link SessionBusyError}. A number rather than an AbortSignal: the runtime calls `begin` for
+   * every event, and a timeout signal is a timer per event even when the lock is free.
+   */
+  timeoutMs?: number;
+  /** Aborted when the caller stops waiting for another reason; the store gives up and throws. */
   signal?: AbortSignal;
 }
 
