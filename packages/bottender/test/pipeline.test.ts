@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileSessionStore, MemorySessionStore, type SessionRecord, type SessionStore } from '../src';
+import { Bot, FileSessionStore, MemorySessionStore, type SessionRecord, type SessionStore, silentLogger } from '../src';
+import { TestConnector, TestEvent } from '../src/testing';
 import { startTestBot } from './support/bot';
 
 type TestBot = Awaited<ReturnType<typeof startTestBot>>;
@@ -214,19 +215,14 @@ describe('8. failures are visible and survivable', () => {
 
 describe('8. a store that is down at start', () => {
   it('answers 503 and tries to connect again on the next event', async () => {
-    const store = new FlakyStore();
-    let attempts = 0;
-    store.init = async () => {
-      attempts++;
-      if (attempts === 1) throw new Error('connection refused');
-    };
-    const { Bot } = await import('../src');
-    const { TestConnector, TestEvent } = await import('../src/testing');
+    const store = new StartFailingStore();
     const connector = new TestConnector();
-    const app = new Bot({ app: async (c: any) => c.setState({ ok: true }), store, logger: { info() {}, warn() {}, error() {} } });
-    await expect(app.handleEvent(connector, new TestEvent({ user: 'a', text: 'x' }))).rejects.toThrow(/could not be read: connection refused/);
+    const app = new Bot({ app: async (c: any) => c.setState({ ok: true }), store, logger: silentLogger });
+    await expect(app.handleEvent(connector, new TestEvent({ user: 'a', text: 'x' }))).rejects.toThrow(
+      /could not be read: connection refused/,
+    );
     await expect(app.handleEvent(connector, new TestEvent({ user: 'a', text: 'x' }))).resolves.toBe('committed');
-    expect(attempts).toBe(2);
+    expect(store.attempts).toBe(2);
   });
 });
 
@@ -279,3 +275,12 @@ describe('events without a session', () => {
     expect(errors[0].message).toMatch(/context\.setState\(\) cannot be used here: this test event belongs to no session/);
   });
 });
+
+/** A store whose first start fails, like a database not up yet when the bot starts. */
+class StartFailingStore extends MemorySessionStore {
+  attempts = 0;
+  async init() {
+    this.attempts++;
+    if (this.attempts === 1) throw new Error('connection refused');
+  }
+}
