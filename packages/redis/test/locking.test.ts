@@ -1,29 +1,13 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type RedisSessionStore, sessionKeys } from '../src';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
-import { record, StoreFactory, uniquePrefix } from './support/stores';
+import { record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
  * The cross-instance lock: each store below has its own connection, standing in for one bot
  * process. An event takes the lock and reads in `begin`, and writes and unlocks in `commit`.
  */
-let redis: TestRedis | undefined;
-let stores: StoreFactory;
-
-beforeAll(async () => {
-  redis = await startRedisOrSkip('redis locking');
-  if (redis) stores = new StoreFactory(redis);
-});
-afterEach(() => stores?.closeAll());
-afterAll(() => redis?.dispose());
-
-function withRedis(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    if (!redis) return warnSkipped(name, 'no Redis');
-    await body();
-  });
-}
+const { stores, withRedis } = useRedisSuite('redis locking');
 
 /** Two stores ("processes") sharing one prefix, plus a raw client to look at the keys. */
 function twoProcesses(options: { lockLeaseMs?: number } = {}) {

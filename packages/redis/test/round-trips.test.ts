@@ -3,30 +3,14 @@ import { TestConnector, TestEvent } from 'bottender/testing';
 import type { Redis } from 'ioredis';
 
 import { type RedisSessionStore, sessionKeys } from '../src';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
-import { collect, StoreFactory, uniquePrefix } from './support/stores';
+import { collect, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
  * The cost of one event, measured: the runtime drives the store, and every command the store's
  * client sends is counted (client side), and Redis's own command statistics are read (server
  * side). Every command below is awaited before the next is sent, so commands are round trips.
  */
-let redis: TestRedis | undefined;
-let stores: StoreFactory;
-
-beforeAll(async () => {
-  redis = await startRedisOrSkip('redis round trips');
-  if (redis) stores = new StoreFactory(redis);
-});
-afterEach(() => stores?.closeAll());
-afterAll(() => redis?.dispose());
-
-function withRedis(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    if (!redis) return warnSkipped(name, 'no Redis');
-    await body();
-  });
-}
+const { stores, withRedis } = useRedisSuite('redis round trips');
 
 /** Records the name of every command the store's client sends. */
 function countCommands(store: RedisSessionStore): string[] {

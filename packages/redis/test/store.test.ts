@@ -1,27 +1,11 @@
 import { SessionStoreError, VersionConflictError } from 'bottender';
+import type { Redis } from 'ioredis';
 
 import { sessionKeys } from '../src';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
-import { collect, record, StoreFactory, uniquePrefix } from './support/stores';
+import { collect, record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /** Reads, fenced writes, deletes and listings of the redis driver, against a real redis-server. */
-let redis: TestRedis | undefined;
-let stores: StoreFactory;
-
-beforeAll(async () => {
-  redis = await startRedisOrSkip('redis store');
-  if (redis) stores = new StoreFactory(redis);
-});
-afterEach(() => stores?.closeAll());
-afterAll(() => redis?.dispose());
-
-/** Runs `body` with a real Redis, or warns loudly that it did not run (outside CI only). */
-function withRedis(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    if (!redis) return warnSkipped(name, 'no Redis');
-    await body();
-  });
-}
+const { stores, withRedis } = useRedisSuite('redis store');
 
 const HOSTILE_IDS = [
   'line:U4af4980629',
@@ -132,7 +116,7 @@ describe('damaged data is an error, never an absent session', () => {
   // The last column: whether a fenced write is refused too. Scripts see the key's type and its
   // version and record fields, not the JSON inside; damage there is caught by every read, so the
   // runtime never writes over it (only a blind write naming the stored version could).
-  const cases: [string, (raw: ReturnType<StoreFactory['client']>, key: string) => Promise<unknown>, boolean][] = [
+  const cases: [string, (raw: Redis, key: string) => Promise<unknown>, boolean][] = [
     ['a string instead of a hash', (raw, key) => raw.set(key, '{"id":"test:d"}'), true],
     ['a hash without its record field', (raw, key) => raw.hset(key, 'v', '1'), true],
     ['a hash without its version field', (raw, key) => raw.hset(key, 'r', JSON.stringify(record('test:d', 1))), true],

@@ -2,7 +2,7 @@ import { type SessionRecord, silentLogger } from 'bottender';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore, type RedisStoreOptions } from '../../src';
-import type { TestRedis } from './redis-server';
+import { startRedisOrSkip, type TestRedis, warnSkipped } from './redis-server';
 
 let prefixes = 0;
 
@@ -67,4 +67,35 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/**
+ * Sets up one test file against a private redis-server: starts it before the file's tests,
+ * closes every store after each test, and stops it after the file. `withRedis` defines a test
+ * that warns loudly and does nothing when no Redis could be had (outside CI only: in CI
+ * `startRedisOrSkip` fails instead).
+ */
+export function useRedisSuite(label: string): {
+  stores: Pick<StoreFactory, 'store' | 'client'>;
+  withRedis: (name: string, body: () => Promise<void>) => void;
+} {
+  let redis: TestRedis | undefined;
+  let factory: StoreFactory | undefined;
+  beforeAll(async () => {
+    redis = await startRedisOrSkip(label);
+    if (redis) factory = new StoreFactory(redis);
+  });
+  afterEach(() => factory?.closeAll());
+  afterAll(() => redis?.dispose());
+  return {
+    stores: {
+      store: (options) => factory!.store(options),
+      client: () => factory!.client(),
+    },
+    withRedis: (name, body) =>
+      test(name, async () => {
+        if (!redis) return warnSkipped(name, 'no Redis');
+        await body();
+      }),
+  };
 }
