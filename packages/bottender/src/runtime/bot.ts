@@ -113,6 +113,8 @@ export class Bot<State extends AnyState = AnyState> {
    * all are done; rejects with the first failure after every event has settled.
    */
   async handleEvents(connector: Connector, events: readonly BotEvent[]): Promise<EventOutcome[]> {
+    // Most webhooks carry one event: skip the bookkeeping of settling many.
+    if (events.length === 1) return [await this.handleEvent(connector, events[0])];
     // handleEvent queues synchronously, so calling it in a loop keeps arrival order per session.
     const settled = await Promise.allSettled(events.map((event) => this.handleEvent(connector, event)));
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
