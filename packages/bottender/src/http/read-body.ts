@@ -12,14 +12,29 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
+ * Another middleware (a body parser) consumed the body without keeping its bytes. Waiting for
+ * the stream would hang until the platform times out, so this is reported at once instead.
+ */
+export class BodyAlreadyReadError extends Error {
+  constructor() {
+    super('the request body was already read by another middleware (a body parser) that did not keep the raw bytes on req.rawBody');
+    this.name = 'BodyAlreadyReadError';
+  }
+}
+
+/**
  * Reads a request body as raw bytes, since signatures are computed over the exact bytes sent.
- * Frameworks that already read the body (Express with a `verify` hook, Fastify with a raw-body
- * plugin) leave it on `rawBody`, which is used when present.
+ * When a framework already read the body, the bytes it kept are used: `req.rawBody` (a Buffer,
+ * or a string as Bottender 1.x's servers left it), else `req.body` when it is a Buffer (as
+ * `express.raw()` leaves it). A parsed `req.body` is never used: re-serializing it would not give
+ * back the signed bytes. A body consumed without a copy rejects with {@link BodyAlreadyReadError}.
  */
 export function readRawBody(request: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
-  const pre = (request as IncomingMessage & { rawBody?: unknown }).rawBody;
-  if (Buffer.isBuffer(pre)) return Promise.resolve(pre);
-  if (typeof pre === 'string') return Promise.resolve(Buffer.from(pre));
+  const kept = request as IncomingMessage & { rawBody?: unknown; body?: unknown };
+  if (Buffer.isBuffer(kept.rawBody)) return Promise.resolve(kept.rawBody);
+  if (typeof kept.rawBody === 'string') return Promise.resolve(Buffer.from(kept.rawBody));
+  if (Buffer.isBuffer(kept.body)) return Promise.resolve(kept.body);
+  if (request.readableEnded) return Promise.reject(new BodyAlreadyReadError());
 
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Connector, WebhookResponse } from '../connector/types';
 import type { Bot } from '../runtime/bot';
-import { BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
+import { consoleLogger, type Logger } from '../runtime/logger';
+import { BodyAlreadyReadError, BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
 
 /** One enabled channel: a connector answering at a path. */
 export interface Channel {
@@ -17,6 +18,8 @@ export interface RequestHandlerOptions {
   bodyLimit?: number;
   /** Path answering `GET` with `200 {"status":"ok"}`. Default `/healthz`; false to disable. */
   healthPath?: string | false;
+  /** Where a mounting mistake (a body parser that consumed the body first) is reported. Default: stderr. */
+  logger?: Logger;
 }
 
 /** A `(req, res)` listener, usable as node:http's, Express's, or Koa's `ctx.req, ctx.res`. */
@@ -34,6 +37,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   }
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
+  const logger = options.logger ?? consoleLogger;
 
   return (request, response, next) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -63,18 +67,28 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
             rawBody,
           })
           .then((answer) => send(response, answer)),
-      (error) =>
-        send(
-          response,
-          error instanceof BodyTooLargeError
-            ? { status: 413, headers: { connection: 'close' }, body: { error: 'request body too large' } }
-            : { status: 400, body: { error: 'request body could not be read' } },
-        ),
+      (error) => send(response, unreadable(error, url.pathname, logger)),
     ).catch(() => {
       // handleRequest answers every failure itself; this only guards the socket having gone.
       if (!response.headersSent) send(response, { status: 500, body: { error: 'internal error' } });
     });
   };
+}
+
+/** The answer to a body that could not be read; a mounting mistake is also logged, since it is ours to fix. */
+function unreadable(error: unknown, pathname: string, logger: Logger): WebhookResponse {
+  if (error instanceof BodyTooLargeError) {
+    return { status: 413, headers: { connection: 'close' }, body: { error: 'request body too large' } };
+  }
+  if (error instanceof BodyAlreadyReadError) {
+    // 5xx, not 4xx: the request was fine, the server is set up wrong, and the platform should retry.
+    logger.error(
+      `webhook ${pathname}: ${error.message}; mount the bot before body parsers, or keep the bytes ` +
+        '(docs/configuration.md, "Mounting in Express, Fastify or Koa")',
+    );
+    return { status: 500, body: { error: 'request body was already read by another middleware' } };
+  }
+  return { status: 400, body: { error: 'request body could not be read' } };
 }
 
 /** Writes a webhook answer. */

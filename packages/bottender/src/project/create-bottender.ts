@@ -36,7 +36,8 @@ export interface BottenderApp {
   /**
    * `(req, res, next?)` answering the channels' webhook paths and `GET /healthz`, for mounting in
    * Express, Fastify or Koa (see docs/configuration.md). Other paths go to `next`, or get 404.
-   * The raw body must reach it unread (mount it before body parsers) or be left on `req.rawBody`.
+   * The raw body must reach it unread (mount it before body parsers), or be kept on `req.rawBody`
+   * (or as a Buffer `req.body`); a body consumed without a copy is answered 500, not waited for.
    */
   readonly requestHandler: RequestListener;
   /** Connects the store and the connectors, so a bad setup fails now rather than at the first event. */
@@ -70,7 +71,7 @@ export async function createBottender<State extends AnyState = AnyState>(
     expiresIn: loaded.config.session?.expiresIn,
     logger: options.logger,
   });
-  const requestHandler = createRequestHandler({ bot, channels });
+  const requestHandler = createRequestHandler({ bot, channels, logger: options.logger });
 
   let server: RunningServer | undefined;
   let prepared: Promise<void> | undefined;
@@ -92,7 +93,7 @@ export async function createBottender<State extends AnyState = AnyState>(
       if (server) throw new Error('already serving; close() first');
       if (closing) throw new Error('closed');
       await prepare();
-      server = await serve({ bot, channels, port: port ?? defaultPort(), host });
+      server = await serve({ bot, channels, port: port ?? defaultPort(), host, logger: options.logger });
       return server;
     },
     close: () =>
