@@ -9,6 +9,7 @@ export type LineSource = webhook.Source;
 export type LineMessageContent = webhook.MessageContent;
 
 type EventOf<T extends string> = Extract<LineRawEvent, { type: T }>;
+type ContentOf<T extends string> = Extract<LineMessageContent, { type: T }>;
 
 /**
  * The conversation a LINE source stands for: the group or room for group and room chats (every
@@ -28,6 +29,10 @@ export function conversationIdOf(source: unknown): string | undefined {
  *
  * Every shortcut is a getter over `rawEvent`: building an event costs one small object, and
  * nothing is computed that the handler does not ask for.
+ *
+ * The getters of Bottender 1.x's LineEvent are all here with the same names and meanings (`image`,
+ * `memberJoined`, `datetime`, ...), so 1.x handlers read events unchanged; what is absent is
+ * `undefined` where 1.x answered `null` (both falsy; see docs/platforms/line.md).
  */
 export class LineEvent implements BotEvent<LineRawEvent> {
   /**
@@ -118,9 +123,19 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'image';
   }
 
+  /** The image message (`id`, `contentProvider`, `imageSet`), otherwise undefined. */
+  get image(): ContentOf<'image'> | undefined {
+    return this.#content('image');
+  }
+
   /** A video; `message.duration` is in ms. */
   get isVideo(): boolean {
     return this.messageType === 'video';
+  }
+
+  /** The video message (`id`, `duration`, `contentProvider`), otherwise undefined. */
+  get video(): ContentOf<'video'> | undefined {
+    return this.#content('video');
   }
 
   /** A voice or audio message; `message.duration` is in ms. */
@@ -128,9 +143,19 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'audio';
   }
 
+  /** The audio message (`id`, `duration`, `contentProvider`), otherwise undefined. */
+  get audio(): ContentOf<'audio'> | undefined {
+    return this.#content('audio');
+  }
+
   /** A file; `message.fileName` and `message.fileSize`. */
   get isFile(): boolean {
     return this.messageType === 'file';
+  }
+
+  /** The file message (`id`, `fileName`, `fileSize`), otherwise undefined. */
+  get file(): ContentOf<'file'> | undefined {
+    return this.#content('file');
   }
 
   /** A shared location; `message.latitude`, `message.longitude`, `message.address`. */
@@ -138,9 +163,19 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'location';
   }
 
+  /** The location message (`title`, `address`, `latitude`, `longitude`), otherwise undefined. */
+  get location(): ContentOf<'location'> | undefined {
+    return this.#content('location');
+  }
+
   /** A sticker; `message.packageId`, `message.stickerId`, `message.keywords`. */
   get isSticker(): boolean {
     return this.messageType === 'sticker';
+  }
+
+  /** The sticker message (`packageId`, `stickerId`, `keywords`), otherwise undefined. */
+  get sticker(): ContentOf<'sticker'> | undefined {
+    return this.#content('sticker');
   }
 
   /** The user added the bot as a friend (or unblocked it). */
@@ -148,9 +183,16 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'follow';
   }
 
-  /** `{ isUnblocked }` of a follow event. */
-  get follow(): webhook.FollowDetail | undefined {
-    return this.rawEvent.type === 'follow' ? (this.rawEvent as EventOf<'follow'>).follow : undefined;
+  /**
+   * Who followed (`type`, `userId`: the source, which is what 1.x gave here) and whether it was an
+   * unblock (`isUnblocked`, LINE's later `follow` object), in one object so both kinds of handler
+   * read what they expect. Undefined for other events.
+   */
+  get follow(): (webhook.FollowDetail & Partial<webhook.UserSource>) | undefined {
+    if (this.rawEvent.type !== 'follow') return undefined;
+    // LINE sends follow events from users only, so the source is a user source.
+    return { ...this.rawEvent.source, ...(this.rawEvent as EventOf<'follow'>).follow } as webhook.FollowDetail &
+      Partial<webhook.UserSource>;
   }
 
   /** The user blocked the bot. No reply token. */
@@ -158,9 +200,19 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'unfollow';
   }
 
+  /** The source of an unfollow event (who blocked the bot), as in 1.x; otherwise undefined. */
+  get unfollow(): LineSource | undefined {
+    return this.rawEvent.type === 'unfollow' ? this.rawEvent.source : undefined;
+  }
+
   /** The bot joined a group or room. */
   get isJoin(): boolean {
     return this.rawEvent.type === 'join';
+  }
+
+  /** The source of a join event (the group or room joined), as in 1.x; otherwise undefined. */
+  get join(): LineSource | undefined {
+    return this.rawEvent.type === 'join' ? this.rawEvent.source : undefined;
   }
 
   /** The bot was removed from a group or room. No reply token. */
@@ -168,14 +220,24 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'leave';
   }
 
+  /** The source of a leave event (the group or room left), as in 1.x; otherwise undefined. */
+  get leave(): LineSource | undefined {
+    return this.rawEvent.type === 'leave' ? this.rawEvent.source : undefined;
+  }
+
   /** Users joined a group or room the bot is in; see `joinedMembers`. */
   get isMemberJoined(): boolean {
     return this.rawEvent.type === 'memberJoined';
   }
 
+  /** `{ members }` of a memberJoined event, as in 1.x; `joinedMembers` is the list itself. */
+  get memberJoined(): webhook.JoinedMembers | undefined {
+    return this.rawEvent.type === 'memberJoined' ? (this.rawEvent as EventOf<'memberJoined'>).joined : undefined;
+  }
+
   /** The users who joined, for a memberJoined event. */
   get joinedMembers(): webhook.UserSource[] | undefined {
-    return this.rawEvent.type === 'memberJoined' ? (this.rawEvent as EventOf<'memberJoined'>).joined?.members : undefined;
+    return this.memberJoined?.members;
   }
 
   /** Users left the group or room. No reply token. */
@@ -183,9 +245,14 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'memberLeft';
   }
 
+  /** `{ members }` of a memberLeft event, as in 1.x; `leftMembers` is the list itself. */
+  get memberLeft(): webhook.LeftMembers | undefined {
+    return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left : undefined;
+  }
+
   /** The users who left, for a memberLeft event. */
   get leftMembers(): webhook.UserSource[] | undefined {
-    return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left?.members : undefined;
+    return this.memberLeft?.members;
   }
 
   /** A postback action (button, rich menu, picker); see `postback`. */
@@ -206,6 +273,21 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   /** The postback's `data`, otherwise undefined. */
   get payload(): string | undefined {
     return this.postback?.data;
+  }
+
+  /** The date a date picker returned (`2024-05-01`), otherwise undefined. */
+  get date(): string | undefined {
+    return this.postback?.params?.date;
+  }
+
+  /** The time a time picker returned (`10:00`), otherwise undefined. */
+  get time(): string | undefined {
+    return this.postback?.params?.time;
+  }
+
+  /** The date and time a datetime picker returned (`2024-05-01T10:00`), otherwise undefined. */
+  get datetime(): string | undefined {
+    return this.postback?.params?.datetime;
   }
 
   /** The user came near a LINE Beacon; see `beacon`. */
@@ -248,5 +330,10 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'videoPlayComplete'
       ? (this.rawEvent as EventOf<'videoPlayComplete'>).videoPlayComplete
       : undefined;
+  }
+
+  #content<T extends LineMessageContent['type']>(type: T): ContentOf<T> | undefined {
+    const message = this.message;
+    return message?.type === type ? (message as ContentOf<T>) : undefined;
   }
 }
