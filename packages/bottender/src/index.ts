@@ -35,6 +35,8 @@ export { MemorySessionStore } from './stores/memory';
 export type { MemoryStoreOptions } from './stores/memory';
 export { FileSessionStore, idFromFileName, isSessionFileName, sessionFileName } from './stores/file';
 export type { FileStoreOptions, SweepResult } from './stores/file';
+export { adaptLegacyStore, isLegacySessionStore } from './stores/legacy-store';
+export type { LegacySessionStore, LegacyStoreOptions } from './stores/legacy-store';
 export { createRequestHandler, send } from './http/request-handler';
 export type { Channel, RequestHandlerOptions, RequestListener } from './http/request-handler';
 export { serve } from './http/server';
