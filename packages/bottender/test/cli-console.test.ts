@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 import {
   BIN,
@@ -62,6 +64,55 @@ module.exports = async function App() {
     const result = await runBottender(['start', '--console'], { cwd: dir, input: 'hi\nhello Ann\nhi\n/state\n' });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe('Bot > Count: 1\nBot > Hello, Ann!\nBot > Count: 2\n{"count":2}\n');
+  });
+
+  it("runs a Bottender 1.x project's custom session store as it is, warning once that it fences one process only", async () => {
+    const dir = makeBotFolder({
+      'bottender.config.js': `const fs = require('fs');
+const path = require('path');
+
+const FILE = path.join(__dirname, 'sessions.json');
+
+class JsonFileSessionStore {
+  async init() {
+    if (!fs.existsSync(FILE)) fs.writeFileSync(FILE, '{}');
+    return this;
+  }
+  load() {
+    return JSON.parse(fs.readFileSync(FILE, 'utf8'));
+  }
+  async read(key) {
+    return this.load()[key] || null;
+  }
+  async all() {
+    return Object.values(this.load());
+  }
+  async write(key, sess) {
+    const sessions = this.load();
+    sessions[key] = sess;
+    fs.writeFileSync(FILE, JSON.stringify(sessions));
+  }
+  async destroy(key) {
+    const sessions = this.load();
+    delete sessions[key];
+    fs.writeFileSync(FILE, JSON.stringify(sessions));
+  }
+}
+
+module.exports = {
+  session: { driver: 'json', stores: { json: new JsonFileSessionStore() } },
+  initialState: { count: 0 },
+};
+`,
+      'index.js': COUNTER_CJS,
+    });
+    const result = await runBottender(['start', '--console'], { cwd: dir, input: SCRIPT });
+    expect(result).toMatchObject({ code: 0, stdout: TRANSCRIPT });
+    expect(result.stderr).toMatch(/^\[bottender\] warning: session store "json" is a Bottender 1\.x store, used through an adapter: .*\n$/);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'sessions.json'), 'utf8'));
+    expect(saved).toEqual({
+      'console:you': { id: 'console:you', platform: 'console', state: { count: 2 }, lastActivity: expect.any(Number), version: 2, eventIds: [] },
+    });
   });
 
   it('runs an ES module project ("type": "module", index.js, bottender.config.js)', async () => {

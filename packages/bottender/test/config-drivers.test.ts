@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, createChannels, createStore, loadConfig, MemorySessionStore } from 'bottender';
 
 import { FileSessionStore } from '../src/stores/file';
+import { recordingLogger } from './support/bot';
 import { echoPlatformPackage, makeBotFolder, removeBotFolders } from './support/cli';
 
 afterAll(removeBotFolders);
@@ -34,6 +35,43 @@ describe('createStore builds the driver session.driver names', () => {
     const loaded = await folderWithConfig('{}');
     loaded.config = { session: { driver: 'mine', stores: { mine } } };
     expect(await createStore(loaded)).toBe(mine);
+  });
+
+  it('a Bottender 1.x store from an unchanged 1.x config, adapted: records under the 1.x key, a warning at init', async () => {
+    const loaded = await folderWithConfig('{}', {
+      // As a 1.x project wrote it: a class with init, read, all, write and destroy over a Map.
+      'bottender.config.js': `class MapSessionStore {
+  constructor() { this.sessions = new Map(); }
+  async init() { return this; }
+  async read(key) { return this.sessions.get(key) || null; }
+  async all() { return [...this.sessions.values()]; }
+  async write(key, sess) { this.sessions.set(key, sess); }
+  async destroy(key) { this.sessions.delete(key); }
+}
+module.exports = { session: { driver: 'mine', stores: { mine: new MapSessionStore() } } };
+`,
+    });
+    const logger = recordingLogger();
+    const store = await createStore(loaded, { logger });
+    expect(store.name).toBe('mine');
+    await store.init?.();
+    expect(logger.lines).toEqual([expect.stringMatching(/^warn session store "mine" is a Bottender 1\.x store/)]);
+    const record = { id: 'line:U123', platform: 'line', state: { count: 1 }, lastActivity: 1, version: 1, eventIds: [] };
+    await store.write(record, { expectedVersion: 0 });
+    expect(await store.read('line:U123')).toEqual(record);
+    const legacy = (loaded.config.session?.stores as { mine: { sessions: Map<string, unknown> } }).mine;
+    expect([...legacy.sessions.keys()]).toEqual(['line:U123']);
+  });
+
+  it('and refuses, in one line naming session.stores.<name>, an instance that is neither kind of store', async () => {
+    const loaded = await folderWithConfig('{}');
+    loaded.config = { session: { driver: 'mine', stores: { mine: { read() {}, write() {}, destroy() {} } } } };
+    await expect(createStore(loaded)).rejects.toThrow(
+      new ConfigError(
+        'bottender.config.js: session.stores.mine must be a session store instance with read, write, delete, list methods, ' +
+          "or a Bottender 1.x store with read, write, all, destroy (missing all of 1.x's) (got an object)",
+      ),
+    );
   });
 
   it('a driver package from the bot folder, given stores.<driver>', async () => {

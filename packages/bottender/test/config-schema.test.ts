@@ -47,6 +47,18 @@ describe('validateConfig accepts', () => {
     expect(validateConfig(config, 'bottender.config.ts').session?.stores?.mine).toBe(mine);
   });
 
+  it('a Bottender 1.x custom store (read, write, all, destroy), as it is', () => {
+    class LegacyStore {
+      async init() {}
+      async read() {}
+      async all() {}
+      async write() {}
+      async destroy() {}
+    }
+    const legacy = new LegacyStore();
+    expect(validateConfig({ session: { driver: 'legacy', stores: { legacy } } }, 'bottender.config.js').session?.stores?.legacy).toBe(legacy);
+  });
+
   it('the handlers as functions or module paths', () => {
     expect(() => validateConfig({ app: async () => {}, onError: './errors.ts' }, 'c')).not.toThrow();
   });
@@ -97,23 +109,25 @@ describe('validateConfig refuses, in one line naming the key, what it must be an
     expect(message).not.toContain('hunter2');
   });
 
-  it('a custom driver whose store is not a store', () => {
+  it('a custom driver whose store is neither a store nor a Bottender 1.x store', () => {
     expect(problem({ session: { driver: 'mine', stores: { mine: { read() {} } } } })).toBe(
       'bottender.config.ts: session.stores.mine must be a session store instance with read, write, delete, list ' +
-        'methods (missing write, delete, list) (got an object)',
+        'methods, or a Bottender 1.x store with read, write, all, destroy (missing write, delete, list) (got an object)',
+    );
+    expect(problem({ session: { driver: 'mine', stores: { mine: 'redis://db' } } })).toBe(
+      'bottender.config.ts: session.stores.mine must be a session store instance with read, write, delete, list ' +
+        'methods, or a Bottender 1.x store with read, write, all, destroy (got a string)',
     );
   });
 
-  it('a Bottender 1.x custom store, pointing at the new contract', () => {
+  it("a Bottender 1.x store missing a method, naming what it lacks of 1.x's", () => {
     class LegacyStore {
-      async init() {}
       async read() {}
       async all() {}
       async write() {}
-      async destroy() {}
     }
     expect(problem({ session: { driver: 'legacy', stores: { legacy: new LegacyStore() } } })).toMatch(
-      /session\.stores\.legacy looks like a Bottender 1\.x store .* read, write \(fenced on a version\), delete and list.* \(got a LegacyStore instance\)$/,
+      /^bottender\.config\.ts: session\.stores\.legacy must be .* \(missing destroy of 1\.x's\) \(got a LegacyStore instance\)$/,
     );
   });
 

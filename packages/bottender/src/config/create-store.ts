@@ -1,11 +1,14 @@
 import path from 'node:path';
 
+import type { Logger } from '../runtime/logger';
 import type { SessionStore } from '../session/types';
 import { FileSessionStore } from '../stores/file';
+import { adaptLegacyStore, isLegacySessionStore } from '../stores/legacy-store';
 import { MemorySessionStore } from '../stores/memory';
 import type { LoadedConfig } from './load-config';
-import { ConfigError, isSessionStore } from './schema';
+import { BUILT_IN_DRIVERS, ConfigError, describeValue } from './schema';
 import { firstLine } from './load-config';
+import { isSessionStore, storeInstanceExpected } from './store-shape';
 
 /** Drivers that live in their own package, so a bot only installs the clients it uses. */
 const DRIVER_PACKAGES: Record<string, string> = {
@@ -16,15 +19,22 @@ const DRIVER_PACKAGES: Record<string, string> = {
 /**
  * Builds the session store `session.driver` names: the memory or file driver, `@bottender/redis`
  * or `@bottender/mongo`'s `createStore(session.stores.<driver>)`, or the store instance found at
- * `session.stores.<driver>`. Relative file driver folders are taken from the bot folder.
+ * `session.stores.<driver>`. A Bottender 1.x store instance (`read`, `write`, `all`, `destroy`) is
+ * wrapped by {@link adaptLegacyStore}, so a 1.x config runs unchanged; its one-time warning goes
+ * to `options.logger`. Relative file driver folders are taken from the bot folder.
  * Throws {@link ConfigError} with a one-line message, e.g. when a driver's package is missing.
  */
-export async function createStore(loaded: LoadedConfig): Promise<SessionStore> {
+export async function createStore(loaded: LoadedConfig, options: { logger?: Logger } = {}): Promise<SessionStore> {
   const { config, label, cwd } = loaded;
   const driver = config.session?.driver ?? 'memory';
   const stores = (config.session?.stores ?? {}) as Record<string, unknown>;
-  const options = Object.hasOwn(stores, driver) ? stores[driver] : undefined;
-  if (isSessionStore(options)) return options as SessionStore;
+  const selected = Object.hasOwn(stores, driver) ? stores[driver] : undefined;
+  if (isSessionStore(selected)) return selected as SessionStore;
+  if (isLegacySessionStore(selected)) return adaptLegacyStore(selected, { name: driver, logger: options.logger });
+  if (selected !== undefined && !(BUILT_IN_DRIVERS as readonly string[]).includes(driver)) {
+    // validateConfig refuses this first; kept for configs that skipped it.
+    throw new ConfigError(`${label}: session.stores.${driver} ${storeInstanceExpected(selected)} (got ${describeValue(selected)})`);
+  }
 
   const build = async (): Promise<SessionStore> => {
     switch (driver) {
@@ -35,7 +45,7 @@ export async function createStore(loaded: LoadedConfig): Promise<SessionStore> {
         return new FileSessionStore({ ...fileOptions, dirname: path.resolve(cwd, fileOptions.dirname ?? '.sessions') });
       }
       default:
-        return fromPackage(loaded, driver, options);
+        return fromPackage(loaded, driver, selected);
     }
   };
   try {

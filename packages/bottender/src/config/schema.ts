@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isStoreInstance, storeInstanceExpected } from './store-shape';
 import type { BottenderConfig } from './types';
 
 /** The drivers known by name; see {@link BottenderConfig.session}. */
@@ -113,17 +114,6 @@ const configSchema = z.looseObject(
   { error: 'must export the config object (export default defineConfig({ ... }) or module.exports = { ... })' },
 );
 
-const STORE_METHODS = ['read', 'write', 'delete', 'list'] as const;
-
-/** True for an object implementing the session store contract. */
-export function isSessionStore(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
-  );
-}
-
 /** A channel name is used to find its package, `@bottender/<name>`. */
 const CHANNEL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -149,7 +139,7 @@ function semanticIssues(config: BottenderConfig): Issue[] {
   if (!(BUILT_IN_DRIVERS as readonly string[]).includes(driver)) {
     if (selected === undefined) {
       issues.push({ path: ['session', 'driver'], expected: DRIVER_EXPECTED });
-    } else if (!isSessionStore(selected)) {
+    } else if (!isStoreInstance(selected)) {
       issues.push({ path: ['session', 'stores', driver], expected: storeInstanceExpected(selected) });
     }
   }
@@ -178,20 +168,6 @@ function semanticIssues(config: BottenderConfig): Issue[] {
     paths.set(path, name);
   }
   return issues;
-}
-
-function storeInstanceExpected(value: unknown): string {
-  const methods = value as Record<string, unknown> | null;
-  if (methods && typeof methods === 'object' && typeof methods.destroy === 'function' && typeof methods.all === 'function') {
-    return (
-      'looks like a Bottender 1.x store (read, write, all, destroy); a store now implements ' +
-      'read, write (fenced on a version), delete and list: see docs/configuration.md#custom-stores'
-    );
-  }
-  const missing = STORE_METHODS.filter((m) => typeof methods?.[m] !== 'function');
-  return `must be a session store instance with ${STORE_METHODS.join(', ')} methods${
-    methods && typeof methods === 'object' ? ` (missing ${missing.join(', ')})` : ''
-  }`;
 }
 
 /** Keys whose values are safe to echo; anything else may be a secret and is only described. */

@@ -62,7 +62,7 @@ export async function createBottender<State extends AnyState = AnyState>(
   const handlers = await loadApp(loaded);
   const channels = options.channels === false ? [] : await createChannels(loaded);
   for (const channel of channels) initOnce(channel.connector);
-  const store = await createStore(loaded);
+  const store = await createStore(loaded, { logger: options.logger });
   const bot = new Bot({
     app: handlers.app,
     onError: handlers.onError,
