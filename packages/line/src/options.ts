@@ -1,6 +1,9 @@
 /** LINE's Messaging API origin, used when `channels.line.origin` is not set. */
 export const DEFAULT_LINE_ORIGIN = 'https://api.line.me';
 
+/** Where `context.send*()` messages go: in the event's reply, or pushed to the conversation. */
+export type LineSendMethod = 'reply' | 'push';
+
 /**
  * The `channels.line` object of `bottender.config.ts`.
  *
@@ -23,6 +26,12 @@ export interface LineChannelOptions {
    * Pushes count against the channel's monthly message quota, replies do not; default false.
    */
   pushFallback?: boolean;
+  /**
+   * What `context.send*()` does, as in Bottender 1.x: `'reply'` (default) queues into the
+   * event's reply like `reply*()`; `'push'` queues pushes like `push*()`. `reply*()` and
+   * `push*()` do what they say whatever this is. Pushes count against the monthly quota.
+   */
+  sendMethod?: LineSendMethod;
   /** Used by the core: the webhook path. */
   path?: string;
   /** Used by the core: whether the channel is on. */
@@ -35,6 +44,7 @@ export interface ResolvedLineOptions {
   channelSecret: string;
   origin: string;
   pushFallback: boolean;
+  sendMethod: LineSendMethod;
 }
 
 /**
@@ -50,6 +60,7 @@ export function resolveLineOptions(options: LineChannelOptions): ResolvedLineOpt
     channelSecret: requireSecret(options.channelSecret, 'channelSecret', 'the channel secret'),
     origin: resolveOrigin(options.origin),
     pushFallback: resolvePushFallback(options.pushFallback),
+    sendMethod: resolveSendMethod(options.sendMethod),
   };
 }
 
@@ -97,6 +108,14 @@ function resolvePushFallback(value: unknown): boolean {
     throw new TypeError(`channels.line.pushFallback must be true or false, got ${kindOf(value)}`);
   }
   return value;
+}
+
+function resolveSendMethod(value: unknown): LineSendMethod {
+  if (value === undefined) return 'reply';
+  if (value === 'reply' || value === 'push') return value;
+  // Not a secret: a short string is echoed, since the likely mistake is its spelling ('Push').
+  const got = typeof value === 'string' && value.length <= 20 ? JSON.stringify(value) : kindOf(value);
+  throw new TypeError(`channels.line.sendMethod must be "reply" or "push", got ${got}`);
 }
 
 function kindOf(value: unknown): string {

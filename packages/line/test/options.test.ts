@@ -4,8 +4,17 @@ const valid = { accessToken: 'token', channelSecret: 'secret' };
 
 /** `channels.line` is checked when the connector is made, with errors naming the key. */
 describe('channels.line options', () => {
-  it('applies the defaults: LINE\'s origin and no push fallback', () => {
-    expect(resolveLineOptions(valid)).toEqual({ ...valid, origin: DEFAULT_LINE_ORIGIN, pushFallback: false });
+  it('applies the defaults: LINE\'s origin, no push fallback, send*() replies (as in Bottender 1.x)', () => {
+    expect(resolveLineOptions(valid)).toEqual({
+      ...valid,
+      origin: DEFAULT_LINE_ORIGIN,
+      pushFallback: false,
+      sendMethod: 'reply',
+    });
+  });
+
+  it.each(['reply', 'push'] as const)('takes sendMethod %j, as 1.x configs set it', (sendMethod) => {
+    expect(resolveLineOptions({ ...valid, sendMethod }).sendMethod).toBe(sendMethod);
   });
 
   it('accepts the whole channel object, ignoring path and enabled (the core uses them)', async () => {
@@ -32,6 +41,10 @@ describe('channels.line options', () => {
     [{ ...valid, origin: 'https://proxy.example.com/line' }, /^channels\.line\.origin .*no path.*got "https:\/\/proxy\.example\.com\/line"/],
     [{ ...valid, origin: 42 }, /^channels\.line\.origin .*got a number/],
     [{ ...valid, pushFallback: 'yes' }, /^channels\.line\.pushFallback must be true or false, got a string/],
+    [{ ...valid, sendMethod: 'Push' }, /^channels\.line\.sendMethod must be "reply" or "push", got "Push"$/],
+    [{ ...valid, sendMethod: 'multicast' }, /^channels\.line\.sendMethod must be "reply" or "push", got "multicast"$/],
+    [{ ...valid, sendMethod: true }, /^channels\.line\.sendMethod must be "reply" or "push", got a boolean$/],
+    [{ ...valid, sendMethod: null }, /^channels\.line\.sendMethod must be "reply" or "push", got null$/],
   ])('refuses %j with a clear error', (options, message) => {
     expect(() => createConnector(options as never)).toThrow(message);
   });
