@@ -1,7 +1,7 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 
 import { AUTH_FAILED, type FakeLineApi, INVALID_REPLY_TOKEN, startFakeLineApi } from './fake-line-api';
-import { ALICE, GROUP } from './fixtures/sources';
+import { ALICE, BOB, GROUP, ROOM } from './fixtures/sources';
 
 /**
  * The fake answers the real SDK client the way LINE does, so what the connector tests see of it
@@ -76,6 +76,34 @@ describe('the fake LINE Messaging API, driven by the real SDK client', () => {
   it('answers 404 Not found for an unknown user profile and unknown paths', async () => {
     expect(await failure(client.getProfile(ALICE))).toEqual({ status: 404, body: { message: 'Not found' } });
     expect(await failure(client.getBotInfo())).toEqual({ status: 404, body: { message: 'Not found' } });
+  });
+
+  it('counts group members and leaves a group or room once; unknown chats are 404', async () => {
+    api.addMember(GROUP, { displayName: 'Alice', userId: ALICE });
+    api.addMember(GROUP, { displayName: 'Bob', userId: BOB });
+    api.addMember(ROOM, { displayName: 'Bob', userId: BOB });
+    expect(await client.getGroupMemberCount(GROUP)).toEqual({ count: 2 });
+    expect(await client.leaveRoom(ROOM)).toEqual({});
+    expect(await client.leaveGroup(GROUP)).toEqual({});
+    expect(api.chats.left).toEqual([ROOM, GROUP]);
+    expect((await failure(client.leaveGroup(GROUP))).status).toBe(404);
+    expect((await failure(client.getRoomMemberCount(ROOM))).status).toBe(404);
+  });
+
+  it('links a known rich menu to a user, answers it, unlinks it; 404 when none is linked', async () => {
+    api.chats.richMenus.add('richmenu-members');
+    expect((await failure(client.getRichMenuIdOfUser(ALICE))).status).toBe(404);
+    expect((await failure(client.linkRichMenuIdToUser(ALICE, 'richmenu-unknown'))).status).toBe(404);
+    expect(await client.linkRichMenuIdToUser(ALICE, 'richmenu-members')).toEqual({});
+    expect(await client.getRichMenuIdOfUser(ALICE)).toEqual({ richMenuId: 'richmenu-members' });
+    expect(await client.unlinkRichMenuIdFromUser(ALICE)).toEqual({});
+    expect(api.chats.linkedRichMenus.size).toBe(0);
+  });
+
+  it('issues a fresh link token per request', async () => {
+    const { linkToken } = await client.issueLinkToken(ALICE);
+    expect(linkToken).toMatch(/^[\w-]{32}$/);
+    expect(api.chats.linkTokens).toEqual([{ userId: ALICE, linkToken }]);
   });
 
   it('records every request with its answer', async () => {

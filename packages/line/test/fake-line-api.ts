@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { FakeChats } from './fake-line-api-chats';
 import { bodyErrors, checkMessages, type ErrorDetail, LINE_ID } from './fake-line-api-rules';
 
 /**
  * A fake LINE Messaging API on 127.0.0.1, so the real SDK client and our reply client can be
- * tested end to end: it answers reply, push and the profile endpoints with LINE's success shapes,
+ * tested end to end: it answers reply, push, the profile endpoints and the group, room and
+ * per-user endpoints of {@link FakeChats} with LINE's success shapes,
  * and refuses what LINE refuses with LINE's error shape (`{ message, details? }`): a wrong bearer
  * token (401), a malformed body (400 with details), an unknown, used or expired reply token
  * (400 "Invalid reply token"), an unknown user (404). Every request is recorded.
@@ -55,8 +57,9 @@ export class FakeLineApi {
   readonly requests: RecordedRequest[] = [];
   readonly deliveries: Delivery[] = [];
   readonly #tokens = new Map<string, TokenState>();
+  /** Groups, rooms, rich menus and link tokens. */
+  readonly chats = new FakeChats();
   readonly #profiles = new Map<string, FakeProfile>();
-  readonly #members = new Map<string, FakeProfile>();
   readonly #failures: { path: string; status: number; answer: unknown }[] = [];
   #server: Server | undefined;
   #origin = '';
@@ -103,8 +106,9 @@ export class FakeLineApi {
     this.#profiles.set(profile.userId, profile);
   }
 
+  /** Makes `profile` a member of the group or room `chatId` (and the chat known to the fake). */
   addMember(chatId: string, profile: FakeProfile): void {
-    this.#members.set(`${chatId}/${profile.userId}`, profile);
+    this.chats.addMember(chatId, profile);
   }
 
   /** The next request to `path` gets this answer instead (for 429, 500, ...). */
@@ -169,6 +173,8 @@ export class FakeLineApi {
       }
       return path.endsWith('/reply') ? this.#reply(record.body) : this.#push(record.body);
     }
+    const chats = this.chats.route(method, path);
+    if (chats) return chats;
     if (method === 'GET') return this.#profile(path);
     return [404, NOT_FOUND];
   }
@@ -216,7 +222,7 @@ export class FakeLineApi {
     }
     const member = /^\/v2\/bot\/(?:group|room)\/([^/]+)\/member\/([^/]+)$/.exec(path);
     if (member) {
-      const profile = this.#members.get(`${decodeURIComponent(member[1])}/${decodeURIComponent(member[2])}`);
+      const profile = this.chats.member(decodeURIComponent(member[1]), decodeURIComponent(member[2]));
       if (!profile) return [404, NOT_FOUND];
       // Member profiles carry no status message or language.
       return [200, { displayName: profile.displayName, userId: profile.userId, pictureUrl: profile.pictureUrl }];
