@@ -205,7 +205,11 @@ export function describeValue(value: unknown, echo = false): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') {
     const name = Object.getPrototypeOf(value)?.constructor?.name;
-    return name && name !== 'Object' ? `a ${name} instance` : 'an object';
+    return name && name !== 'Object' ? `${article(name)} ${name} instance` : 'an object';
   }
-  return `a ${typeof value}`;
+  return `${article(typeof value)} ${typeof value}`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+
 import { StateCell } from './state-cell';
 
 describe('StateCell', () => {
@@ -38,6 +40,12 @@ describe('StateCell', () => {
     cyclic.self = cyclic;
     expect(() => cell.set({ cyclic })).toThrow(/cannot be stored as JSON/);
     expect(cell.changed).toBe(false);
+  });
+
+  it('accepts plain objects made in another realm (a handler loaded in its own vm context)', () => {
+    const cell = new StateCell<any>({}, {});
+    cell.set(runInNewContext('({ count: 1 })'));
+    expect(cell.snapshot()).toEqual({ count: 1 });
   });
 
   it('keeps "__proto__" as a plain key and never touches the prototype chain', () => {

@@ -10,10 +10,14 @@ export function cloneJson<T>(value: T): T {
   return text === undefined ? (undefined as T) : (JSON.parse(text) as T);
 }
 
+/**
+ * An object literal (or `Object.create(null)`), from any realm: a handler loaded in another
+ * `vm` context has its own `Object.prototype`, whose own prototype is null all the same.
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === '[object Object]');
 }
 
 /**

@@ -121,8 +121,20 @@ describe('adaptLegacyStore', () => {
     expect(await undefinedStore.read('test:none')).toBeUndefined();
   });
 
+  it('reads a session Bottender 1.x wrote as a version-0 record, so users keep their state after moving', async () => {
+    const { legacy, store } = adapted();
+    legacy.sessions.set('line:U1', oneXSession('line:U1'));
+    const read = await store.read('line:U1');
+    expect(read).toEqual({ id: 'line:U1', platform: 'line', state: { count: 7 }, lastActivity: 1_000, version: 0, eventIds: [] });
+    await expect(store.write({ ...read!, state: { count: 8 }, version: 2 }, { expectedVersion: 1 })).rejects.toThrow(
+      'expected version 1, found 0',
+    );
+    await store.write({ ...read!, state: { count: 8 }, version: 1 }, { expectedVersion: 0 });
+    expect(legacy.sessions.get('line:U1')).toMatchObject({ state: { count: 8 }, version: 1 });
+  });
+
   it.each([
-    ['a session Bottender 1.x wrote', oneXSession('line:U1'), /is a session Bottender 1\.x wrote \(it has _state and no version\)/],
+    ['a 1.x session whose _state is not an object', { ...oneXSession('line:U1'), _state: 'x' }, /Bottender 1\.x session whose _state is not an object/],
     ['JSON text', JSON.stringify(record('line:U1')), /is not a session record: expected an object/],
     ['an array', [record('line:U1')], /expected an object/],
     ['a number', 42, /expected an object/],
@@ -141,9 +153,9 @@ describe('adaptLegacyStore', () => {
 
   it('refuses to write over a value that is not a record, leaving it as it was until deleted', async () => {
     const { legacy, store } = adapted();
-    legacy.sessions.set('line:U1', oneXSession('line:U1'));
+    legacy.sessions.set('line:U1', 'not a session');
     await expect(store.write(record('line:U1'), { expectedVersion: 0 })).rejects.toThrow(SessionStoreError);
-    expect(legacy.sessions.get('line:U1')).toEqual(oneXSession('line:U1'));
+    expect(legacy.sessions.get('line:U1')).toBe('not a session');
     await store.delete('line:U1');
     await store.write(record('line:U1'), { expectedVersion: 0 });
     expect((await store.read('line:U1'))?.version).toBe(1);

@@ -169,14 +169,34 @@ class LegacyStoreAdapter implements SessionStore {
 
 /** The record a stored value is, or a SessionStoreError naming the session and what is wrong. */
 function toRecord(value: unknown, id: string): SessionRecord {
-  if (isOneXSession(value)) {
+  if (isOneXSession(value)) return fromOneXSession(value, id);
+  return checkRecord(value, id);
+}
+
+/**
+ * A session Bottender 1.x itself wrote, read as a record at version 0: the user keeps the state
+ * they had, the first write replaces the value with a record (fenced as if the session were new),
+ * and 1.x's `lastActivity` still counts for expiry. A `_state` that is not an object is damage,
+ * not a session, and is reported.
+ */
+function fromOneXSession(value: OneXSession, id: string): SessionRecord {
+  const state = value._state;
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw new SessionStoreError(
-      `stored data for session ${JSON.stringify(id)} is a session Bottender 1.x wrote (it has _state and no version), ` +
-        'not a session record; it is left untouched: delete it to start this session over',
+      `stored data for session ${JSON.stringify(id)} is a Bottender 1.x session whose _state is not an object; ` +
+        'it is left untouched: delete it to start this session over',
       id,
     );
   }
-  return checkRecord(value, id);
+  const colon = id.indexOf(':');
+  return {
+    id,
+    platform: colon === -1 ? id : id.slice(0, colon),
+    state: state as Record<string, unknown>,
+    lastActivity: typeof value.lastActivity === 'number' && Number.isFinite(value.lastActivity) ? value.lastActivity : Date.now(),
+    version: 0,
+    eventIds: [],
+  };
 }
 
 /** A stored value that is a record of its own id, for listings; anything else is skipped. */
@@ -190,8 +210,13 @@ function recordOrNothing(value: unknown): SessionRecord | undefined {
   }
 }
 
-/** What Bottender 1.x itself stored: the state under `_state`, and no version. */
-function isOneXSession(value: unknown): boolean {
+/** What Bottender 1.x itself stored: the state under `_state`, `lastActivity`, and no version. */
+interface OneXSession {
+  _state: unknown;
+  lastActivity?: unknown;
+}
+
+function isOneXSession(value: unknown): value is OneXSession {
   return typeof value === 'object' && value !== null && '_state' in value && !('version' in value);
 }
 
