@@ -162,7 +162,8 @@ server.listen(0, '127.0.0.1', async () => {
   await app.prepare();
   const statuses = [(await early).status, (await fetch(base + '/elsewhere')).status];
   console.log(JSON.stringify(statuses));
-  process.exit(0);
+  await app.close(); // not in 1.x: drains and closes the store, so the process can end by itself
+  server.close();
 });
 `,
     });

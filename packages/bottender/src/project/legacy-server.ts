@@ -7,6 +7,11 @@ export interface LegacyBottenderServer {
   prepare(): Promise<void>;
   /** The webhook request handler; requests that come before `prepare()` finishes wait for it. */
   getRequestHandler(): RequestListener;
+  /**
+   * Not in 1.x: lets in-flight events finish, then closes the store and connectors. Call it on
+   * SIGTERM so a deploy never cuts an event between its handler and its commit.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -18,7 +23,7 @@ export interface LegacyBottenderServer {
  * app.prepare().then(() => { express().use(handle).listen(5000); });
  * ```
  *
- * New code should use {@link createBottender}, which also closes the store on shutdown.
+ * New code should use {@link createBottender}. `close()` is an addition for graceful shutdown.
  * `dev` is accepted and ignored (use `bottender dev` to restart on changes).
  */
 export function bottender(options: { dev?: boolean; cwd?: string } = {}): LegacyBottenderServer {
@@ -41,6 +46,9 @@ export function bottender(options: { dev?: boolean; cwd?: string } = {}): Legacy
           },
         );
       };
+    },
+    async close() {
+      if (created) await (await created).close();
     },
   };
 }
