@@ -1,5 +1,7 @@
+import { messagingApi } from '@line/bot-sdk';
 import type { AnyState, Connector, ContextInit, ReceivedWebhook, WebhookRequest } from 'bottender';
 
+import { ChatClient } from './chat-client';
 import { LineContext, type LineContextServices } from './context';
 import type { LineEvent } from './event';
 import { type LineChannelOptions, resolveLineOptions } from './options';
@@ -25,10 +27,14 @@ export class LineConnector implements Connector<LineEvent, LineContext> {
     const resolved = resolveLineOptions(options);
     this.#channelSecret = resolved.channelSecret;
     this.#replies = new ReplyClient(resolved.origin, resolved.accessToken);
+    // The SDK's client for the rare calls (profiles, groups, rich menus); replies have their own.
+    const sdk = new messagingApi.MessagingApiClient({ channelAccessToken: resolved.accessToken, baseURL: resolved.origin });
     this.#services = {
       replies: this.#replies,
-      profiles: new ProfileClient(resolved.origin, resolved.accessToken),
+      profiles: new ProfileClient(sdk),
+      chats: new ChatClient(sdk),
       pushFallback: resolved.pushFallback,
+      sendMethod: resolved.sendMethod,
     };
   }
 

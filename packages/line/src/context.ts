@@ -1,121 +1,106 @@
-import type { messagingApi } from '@line/bot-sdk';
 import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender';
 
+import { requireString } from './checks';
+import type { ChatClient } from './chat-client';
 import type { LineEvent } from './event';
+import {
+  installMessageMethods,
+  type MessageFamily,
+  type MessageMethods,
+  type MessageQueue,
+  queueMessage,
+} from './message-methods';
+import { type LineTextOptions, messageKinds, messageList } from './messages';
+import type { LineSendMethod } from './options';
 import { Outbox } from './outbox';
-import type { ProfileClient, LineUserProfile } from './profile-client';
+import type { LineUserProfile, ProfileClient } from './profile-client';
 import type { LineMessage, ReplyClient } from './reply-client';
 
-/** What any message may carry besides its content. */
-export type LineMessageOptions = {
-  /** Buttons shown above the keyboard; LINE shows them for the last message of a reply. */
-  quickReply?: messagingApi.QuickReply;
-  /** Another name and icon for this message. */
-  sender?: messagingApi.Sender;
-};
-
-/** Options of a text message. A type alias (not an interface) so it fits `Context.sendText`. */
-export type LineTextOptions = LineMessageOptions & {
-  /** LINE emoji placed at `$` characters of the text. */
-  emojis?: messagingApi.Emoji[];
-  /** Quote a message: the `quoteToken` of a message event's message. */
-  quoteToken?: string;
-};
-
-/** LINE's limit on the length of a text message, in UTF-16 code units. */
-export const MAX_TEXT_LENGTH = 5000;
+export { MAX_TEXT_LENGTH } from './messages';
+export type { LineMessageOptions, LineTextOptions } from './messages';
 
 /** Everything a {@link LineContext} needs from its connector. */
 export interface LineContextServices {
   replies: ReplyClient;
   profiles: ProfileClient;
+  chats: ChatClient;
   pushFallback: boolean;
+  sendMethod: LineSendMethod;
+}
+
+/** A call queued to run after the messages, e.g. `leave()`. */
+interface AfterMessages {
+  method: string;
+  run: () => Promise<void>;
 }
 
 /**
- * The handler's context for LINE events.
- *
- * Sending methods queue; the runtime sends the queue as one reply once the event's state is
- * saved (or, when the handler threw, once the error hook ran), so one event costs one API call
- * (see {@link Outbox} for what happens past 5 messages or without a usable reply token). Content is checked when it
- * is queued, so a message LINE would refuse fails inside the handler, where the author sees it.
+ * The generated message methods (`replyText`, `pushSticker`, `sendCarouselTemplate`, ...; see
+ * {@link installMessageMethods}), declared here so TypeScript knows them on every LineContext.
+ * `sendText` is the class's own, as the core's Context requires it.
  */
-export class LineContext<State extends AnyState = AnyState> extends Context<State, LineEvent> {
+export interface LineContext<State extends AnyState = AnyState>
+  extends MessageMethods<'reply'>,
+    MessageMethods<'push'>,
+    Omit<MessageMethods<'send'>, 'sendText'> {}
+
+/**
+ * The handler's context for LINE events, with the methods of Bottender 1.x's LineContext.
+ *
+ * Sending methods queue; the runtime sends the queue once the event's state is saved (or, when
+ * the handler threw, once the error hook ran), so a message never announces state that was not
+ * saved. `reply*` messages go out as one reply call (see {@link Outbox} for what happens past 5
+ * messages or without a usable reply token), `push*` messages as pushes after it, and `send*`
+ * as `channels.line.sendMethod` says (reply by default). Content is checked when it is queued, so
+ * a message LINE would refuse fails inside the handler, where the author sees it.
+ */
+export class LineContext<State extends AnyState = AnyState> extends Context<State, LineEvent> implements MessageQueue {
   readonly #outbox: Outbox;
   readonly #profiles: ProfileClient;
+  readonly #chats: ChatClient;
+  readonly #sendMethod: LineSendMethod;
+  #afterMessages: AfterMessages[] = [];
 
   constructor(init: ContextInit<State, LineEvent>, services: LineContextServices) {
     super(init);
     this.#outbox = new Outbox(init.event, services.replies, services.pushFallback);
     this.#profiles = services.profiles;
+    this.#chats = services.chats;
+    this.#sendMethod = services.sendMethod;
   }
 
-  /** Sends a text message (at most 5000 characters). */
-  async sendText(text: string, options?: LineTextOptions): Promise<void> {
-    if (typeof text !== 'string' || text === '') {
-      throw new TypeError(`context.sendText() needs a non-empty string, got ${describe(text)}`);
-    }
-    if (text.length > MAX_TEXT_LENGTH) {
-      throw new RangeError(
-        `context.sendText() got ${text.length} characters; a LINE text message holds at most ${MAX_TEXT_LENGTH}`,
-      );
-    }
-    const message: messagingApi.TextMessage = { type: 'text', text };
-    if (options?.emojis !== undefined) message.emojis = options.emojis;
-    if (options?.quoteToken !== undefined) message.quoteToken = options.quoteToken;
-    this.#outbox.add('sendText', [withOptions(message, options)]);
-  }
-
-  /** Sends a sticker: ids from LINE's list of stickers bots may send. */
-  async sendSticker(sticker: { packageId: string; stickerId: string }, options?: LineMessageOptions): Promise<void> {
-    requireString(sticker?.packageId, 'sendSticker', 'packageId');
-    requireString(sticker?.stickerId, 'sendSticker', 'stickerId');
-    const message: messagingApi.StickerMessage = {
-      type: 'sticker',
-      packageId: sticker.packageId,
-      stickerId: sticker.stickerId,
-    };
-    this.#outbox.add('sendSticker', [withOptions(message, options)]);
-  }
-
-  /** Sends an image: both URLs must be HTTPS (LINE fetches them). */
-  async sendImage(
-    image: { originalContentUrl: string; previewImageUrl: string },
-    options?: LineMessageOptions,
-  ): Promise<void> {
-    requireHttpsUrl(image?.originalContentUrl, 'sendImage', 'originalContentUrl');
-    requireHttpsUrl(image?.previewImageUrl, 'sendImage', 'previewImageUrl');
-    const message: messagingApi.ImageMessage = {
-      type: 'image',
-      originalContentUrl: image.originalContentUrl,
-      previewImageUrl: image.previewImageUrl,
-    };
-    this.#outbox.add('sendImage', [withOptions(message, options)]);
-  }
-
-  /** Sends a Flex Message; `altText` is what notifications and old clients show. */
-  async sendFlex(altText: string, contents: messagingApi.FlexContainer, options?: LineMessageOptions): Promise<void> {
-    requireString(altText, 'sendFlex', 'altText');
-    const type = (contents as { type?: unknown } | null)?.type;
-    if (type !== 'bubble' && type !== 'carousel') {
-      throw new TypeError('context.sendFlex() needs contents of type "bubble" or "carousel"');
-    }
-    const message: messagingApi.FlexMessage = { type: 'flex', altText, contents };
-    this.#outbox.add('sendFlex', [withOptions(message, options)]);
+  /** Sends a text message (at most 5000 characters): a reply, or a push with `sendMethod: 'push'`. */
+  async sendText(text: string, options?: LineTextOptions | null): Promise<void> {
+    this.#queue('send', 'sendText', [messageKinds.Text('sendText', text, options)]);
   }
 
   /**
-   * Sends any message objects of the Messaging API (template, video, location, imagemap, ...),
-   * queued with the others; the escape hatch for kinds without their own method.
+   * Sends message objects of the Messaging API as they are (one or an array), like the other
+   * `send*` methods; the way to send kinds without a method of their own.
    */
   async send(messages: LineMessage | readonly LineMessage[]): Promise<void> {
-    const list: readonly LineMessage[] = Array.isArray(messages) ? messages : [messages as LineMessage];
-    for (const message of list) {
-      if (typeof (message as { type?: unknown } | null)?.type !== 'string') {
-        throw new TypeError('context.send() needs LINE message objects, each with a string "type"');
-      }
-    }
-    this.#outbox.add('send', list);
+    this.#queue('send', 'send', messageList('send', messages));
+  }
+
+  /** Adds message objects (one or an array) to the event's one reply, as 1.x's `reply(messages)`. */
+  async reply(messages: LineMessage | readonly LineMessage[]): Promise<void> {
+    this.#queue('reply', 'reply', messageList('reply', messages));
+  }
+
+  /** Pushes message objects (one or an array) to the conversation after the reply, as 1.x's `push(messages)`. */
+  async push(messages: LineMessage | readonly LineMessage[]): Promise<void> {
+    this.#queue('push', 'push', messageList('push', messages));
+  }
+
+  /** @internal where the generated `reply*`, `push*` and `send*` methods queue their message. */
+  [queueMessage](family: MessageFamily, method: string, message: LineMessage): void {
+    this.#queue(family, method, [message]);
+  }
+
+  #queue(family: MessageFamily, method: string, messages: readonly LineMessage[]): void {
+    const via = family === 'send' ? this.#sendMethod : family;
+    if (via === 'push') this.#outbox.addPush(method, messages);
+    else this.#outbox.addReply(method, messages);
   }
 
   /**
@@ -128,39 +113,106 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
     return this.#profiles.profileOf(this.event.source);
   }
 
-  /** @internal drops the queued messages; the runtime calls it when the handler throws. */
+  /**
+   * The profile of another member of this group or room, asked of LINE now (members need not be
+   * the bot's friends). Null in a one-to-one chat, as in 1.x; LINE answers 404 for a user who is
+   * not a member.
+   */
+  async getMemberProfile(userId: string): Promise<LineUserProfile | null> {
+    requireString(userId, 'getMemberProfile', 'the userId');
+    return this.#profiles.memberProfileOf(this.event.source, userId);
+  }
+
+  /** How many members this group or room has, asked of LINE now; 1 in a one-to-one chat. */
+  getMembersCount(): Promise<number | null> {
+    return this.#chats.memberCount(this.event.source);
+  }
+
+  /**
+   * Makes the bot leave this group or room, after the queued messages are sent (so a goodbye
+   * still reaches the group); not at all if the handler throws. Throws in a one-to-one chat,
+   * where there is nothing to leave.
+   */
+  async leave(): Promise<void> {
+    const source = this.event.source;
+    if (source?.type !== 'group' && source?.type !== 'room') {
+      throw new Error(
+        `context.leave() only works in a group or room; this LINE ${JSON.stringify(this.event.type)} event ` +
+          `came from ${source?.type === 'user' ? 'a one-to-one chat' : 'no group or room'}`,
+      );
+    }
+    this.#after('leave', () => this.#chats.leave(source));
+  }
+
+  /** The id of the rich menu linked to the event's user (`{ richMenuId }`), or null if none is. */
+  async getLinkedRichMenu(): Promise<{ richMenuId: string } | null> {
+    const userId = this.event.userId;
+    return userId === undefined ? null : this.#chats.richMenuOf(userId);
+  }
+
+  /** Links a rich menu to the event's user, after the queued messages are sent. */
+  async linkRichMenu(richMenuId: string): Promise<void> {
+    requireString(richMenuId, 'linkRichMenu', 'the richMenuId');
+    const userId = this.#requireUser('linkRichMenu');
+    this.#after('linkRichMenu', () => this.#chats.linkRichMenu(userId, richMenuId));
+  }
+
+  /** Unlinks the event's user's rich menu, after the queued messages are sent. */
+  async unlinkRichMenu(): Promise<void> {
+    const userId = this.#requireUser('unlinkRichMenu');
+    this.#after('unlinkRichMenu', () => this.#chats.unlinkRichMenu(userId));
+  }
+
+  /**
+   * Issues an account-link token for the event's user now (`{ linkToken }`): the handler needs it
+   * to build the link it sends, so this one cannot wait for the commit.
+   */
+  issueLinkToken(): Promise<{ linkToken: string }> {
+    return this.#chats.issueLinkToken(this.#requireUser('issueLinkToken'));
+  }
+
+  #requireUser(method: string): string {
+    const userId = this.event.userId;
+    if (userId === undefined) {
+      const type = JSON.stringify(this.event.type);
+      throw new Error(`context.${method}() needs the event's user, and this LINE ${type} event names none`);
+    }
+    return userId;
+  }
+
+  /** Queues a call that changes something on LINE, run after the messages (see flush). */
+  #after(method: string, run: () => Promise<void>): void {
+    this.#afterMessages.push({ method, run });
+  }
+
+  /** @internal drops everything queued; the runtime calls it when the handler throws. */
   override [discardContext](): void {
     this.#outbox.clear();
+    this.#afterMessages = [];
   }
 
-  /** @internal sends the queued messages; the runtime calls it after the commit. */
+  /**
+   * @internal sends the queued messages, then runs the queued calls (leave, rich menu); the
+   * runtime calls it after the commit. The calls run even when a message failed: they carry out
+   * what the saved state says. Every failure is reported.
+   */
   override async [flushContext](): Promise<void> {
-    await this.#outbox.flush();
+    const after = this.#afterMessages;
+    this.#afterMessages = [];
+    const failures: unknown[] = [];
+    await this.#outbox.flush().catch((error: unknown) => failures.push(error));
+    for (const { method, run } of after) {
+      await run().catch((error: unknown) => {
+        const message = `context.${method}() failed after the commit: ${(error as Error)?.message}`;
+        failures.push(new Error(message, { cause: error }));
+      });
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) {
+      const messages = failures.map((failure) => (failure as Error)?.message).join(' | ');
+      throw new AggregateError(failures, `${failures.length} LINE calls failed after the commit: ${messages}`);
+    }
   }
 }
 
-function withOptions<M extends LineMessage>(message: M, options: LineMessageOptions | undefined): M {
-  if (options?.quickReply !== undefined) message.quickReply = options.quickReply;
-  if (options?.sender !== undefined) message.sender = options.sender;
-  return message;
-}
-
-function requireString(value: unknown, method: string, key: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`context.${method}() needs ${key} as a non-empty string, got ${describe(value)}`);
-  }
-}
-
-function requireHttpsUrl(value: unknown, method: string, key: string): void {
-  requireString(value, method, key);
-  if (!(value as string).startsWith('https://')) {
-    throw new TypeError(`context.${method}() needs ${key} as an https:// URL (LINE only fetches HTTPS)`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === '') return 'an empty string';
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
+installMessageMethods(LineContext);

@@ -5,10 +5,23 @@
 export { LineConnector, createConnector } from './connector';
 export { LineContext, MAX_TEXT_LENGTH } from './context';
 export type { LineMessageOptions, LineTextOptions } from './context';
+export type {
+  LineAudio,
+  LineButtonsTemplate,
+  LineCarouselOptions,
+  LineConfirmTemplate,
+  LineImage,
+  LineImagemap,
+  LineLocation,
+  LineSticker,
+  LineVideo,
+  MessageKind,
+} from './messages';
+export type { MessageFamily, MessageMethods } from './message-methods';
 export { LineEvent, conversationIdOf } from './event';
 export type { LineMessageContent, LineRawEvent, LineSource } from './event';
 export { DEFAULT_LINE_ORIGIN, resolveLineOptions } from './options';
-export type { LineChannelOptions, ResolvedLineOptions } from './options';
+export type { LineChannelOptions, LineSendMethod, ResolvedLineOptions } from './options';
 export { LineApiError, LineNetworkError } from './api-error';
 export type { LineErrorDetail } from './api-error';
 export { MAX_MESSAGES_PER_CALL } from './reply-client';

@@ -6,9 +6,12 @@ import { type LineMessage, MAX_MESSAGES_PER_CALL, type ReplyClient } from './rep
  * The messages one handler run sends, collected while it runs and sent when the runtime flushes
  * the context: after the state is saved (or after the error hook, when the handler threw).
  *
- * LINE gives each event one reply token, good for one call of at most 5 messages, so everything
- * the handler sends goes out in that one call. What a reply cannot carry is either pushed to the
- * conversation (with `pushFallback`) or refused with an error that says why:
+ * Two queues, sent in this order: replies, then pushes.
+ *
+ * Replies (`reply*`, and `send*` with the default `sendMethod`): LINE gives each event one reply
+ * token, good for one call of at most 5 messages, so every reply goes out in that one call. What
+ * a reply cannot carry is either pushed to the conversation (with `pushFallback`) or refused with
+ * an error that says why:
  *
  * - a 6th message: refused at once, inside the handler, so the author sees the error where the
  *   message was sent (the 5 queued still go out); with pushFallback, the first 5 are replied and
@@ -17,9 +20,16 @@ import { type LineMessage, MAX_MESSAGES_PER_CALL, type ReplyClient } from './rep
  *   everything is pushed.
  * - a token LINE refuses (expired or used): known only when sending, after the commit, so the
  *   error goes to the runtime's log; with pushFallback, everything is pushed instead.
+ *
+ * Pushes (`push*`, and `send*` with `sendMethod: 'push'`) go to the conversation (the user, group
+ * or room) in calls of 5, after the reply and after any replies that fell back to pushes, so the
+ * conversation shows the messages in the order they were queued within each queue. The first
+ * call that fails stops the rest, so a later message never arrives without an earlier one; the
+ * error says what was not sent.
  */
 export class Outbox {
-  #queued: LineMessage[] = [];
+  #replies: LineMessage[] = [];
+  #pushes: LineMessage[] = [];
 
   constructor(
     private readonly event: LineEvent,
@@ -34,16 +44,17 @@ export class Outbox {
 
   /** Messages waiting to be sent. */
   get size(): number {
-    return this.#queued.length;
+    return this.#replies.length + this.#pushes.length;
   }
 
-  /** Drops every queued message (the handler threw: its replies must not go out). */
+  /** Drops every queued message (the handler threw: its messages must not go out). */
   clear(): void {
-    this.#queued = [];
+    this.#replies = [];
+    this.#pushes = [];
   }
 
-  /** Queues messages; throws when they cannot be sent (see the class comment). */
-  add(method: string, messages: readonly LineMessage[]): void {
+  /** Queues messages for the reply; throws when they cannot be sent (see the class comment). */
+  addReply(method: string, messages: readonly LineMessage[]): void {
     const token = this.event.replyToken;
     if (!this.pushFallback) {
       if (token === undefined) {
@@ -53,16 +64,16 @@ export class Outbox {
             'Enable channels.line.pushFallback to push to the conversation instead',
         );
       }
-      if (this.#queued.length + messages.length > MAX_MESSAGES_PER_CALL) {
+      if (this.#replies.length + messages.length > MAX_MESSAGES_PER_CALL) {
         throw new Error(
           `context.${method}() would queue more than ${MAX_MESSAGES_PER_CALL} messages for one LINE reply ` +
-            `(${this.#queued.length} already queued): send fewer or combine them, or enable ` +
+            `(${this.#replies.length} already queued): send fewer or combine them, or enable ` +
             'channels.line.pushFallback to push the rest',
         );
       }
     } else if (
       this.event.conversationId === undefined &&
-      (token === undefined || this.#queued.length + messages.length > MAX_MESSAGES_PER_CALL)
+      (token === undefined || this.#replies.length + messages.length > MAX_MESSAGES_PER_CALL)
     ) {
       throw new Error(
         `context.${method}() cannot send this: the LINE ${this.#type} event has ` +
@@ -70,23 +81,35 @@ export class Outbox {
           'and no user, group or room to push to',
       );
     }
-    for (const message of messages) this.#queued.push(message);
+    for (const message of messages) this.#replies.push(message);
   }
 
-  /** Sends what was queued: one reply, and pushes for what the reply could not carry. */
+  /** Queues messages to push to the conversation; throws when the event names none. */
+  addPush(method: string, messages: readonly LineMessage[]): void {
+    if (this.event.conversationId === undefined) {
+      throw new Error(
+        `context.${method}() cannot push: this LINE ${this.#type} event has no user, group or room to push to`,
+      );
+    }
+    for (const message of messages) this.#pushes.push(message);
+  }
+
+  /** Sends what was queued: one reply, then pushes (what the reply could not carry first). */
   async flush(): Promise<void> {
-    const messages = this.#queued;
+    const replies = this.#replies;
+    const pushes = this.#pushes;
+    this.clear();
+    const messages = pushes.length === 0 ? replies : [...replies, ...pushes];
     if (messages.length === 0) return;
-    this.#queued = [];
     const token = this.event.replyToken;
     let pushFrom = 0;
-    if (token !== undefined) {
-      const first = messages.length <= MAX_MESSAGES_PER_CALL ? messages : messages.slice(0, MAX_MESSAGES_PER_CALL);
+    if (replies.length > 0 && token !== undefined) {
+      const first = replies.length <= MAX_MESSAGES_PER_CALL ? replies : replies.slice(0, MAX_MESSAGES_PER_CALL);
       try {
         await this.client.reply(token, first);
         pushFrom = first.length;
       } catch (error) {
-        if (!(error instanceof LineApiError && error.isInvalidReplyToken)) throw error;
+        if (!(error instanceof LineApiError && error.isInvalidReplyToken)) throw withPushesUnsent(error, pushes.length);
         if (!this.pushFallback) {
           throw new Error(
             `LINE refused the reply token of this LINE ${this.#type} event (expired or already used); ` +
@@ -103,7 +126,7 @@ export class Outbox {
   async #push(messages: LineMessage[], from: number): Promise<void> {
     const to = this.event.conversationId;
     if (to === undefined) {
-      // add() refuses what would need a push without a target; only an expired token gets here.
+      // addReply() refuses what would need a push without a target; only an expired token gets here.
       throw new Error(
         `LINE refused the reply token of this LINE ${this.#type} event and it has no user, group or room ` +
           `to push to; ${messages.length - from} message(s) not sent`,
@@ -121,4 +144,15 @@ export class Outbox {
       }
     }
   }
+}
+
+/**
+ * A failed reply stops the pushes queued after it (they would arrive without it); the error says
+ * so. LINE's own error is kept as it is when nothing else was queued.
+ */
+function withPushesUnsent(error: unknown, pushes: number): unknown {
+  if (pushes === 0) return error;
+  return new Error(`${(error as Error)?.message ?? String(error)}\n  (so the ${pushes} queued push message(s) were not sent)`, {
+    cause: error,
+  });
 }

@@ -1,7 +1,7 @@
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { messagingApi } from '@line/bot-sdk';
 
-import { LineApiError, LineNetworkError } from './api-error';
 import type { LineSource } from './event';
+import { callLine } from './sdk-call';
 
 /**
  * A LINE user's profile. `statusMessage` and `language` are only known for users who chat with
@@ -20,11 +20,7 @@ export interface LineUserProfile {
  * so they use the SDK as is (its `fetch` transport is slower but not on the hot path).
  */
 export class ProfileClient {
-  readonly #client: messagingApi.MessagingApiClient;
-
-  constructor(origin: string, accessToken: string) {
-    this.#client = new messagingApi.MessagingApiClient({ channelAccessToken: accessToken, baseURL: origin });
-  }
+  constructor(private readonly client: messagingApi.MessagingApiClient) {}
 
   /**
    * The profile of the user behind `source`: through the group or room member API when the event
@@ -34,29 +30,22 @@ export class ProfileClient {
   async profileOf(source: LineSource | undefined): Promise<LineUserProfile | null> {
     const userId = (source as { userId?: unknown } | undefined)?.userId;
     if (typeof userId !== 'string' || userId === '') return null;
+    if (source?.type === 'group' || source?.type === 'room') return this.memberProfileOf(source, userId);
+    return callLine('GET /v2/bot/profile/{userId}', () => this.client.getProfile(userId));
+  }
+
+  /** The profile of `userId` as a member of the group or room of `source`; null for other sources. */
+  async memberProfileOf(source: LineSource | undefined, userId: string): Promise<LineUserProfile | null> {
     if (source?.type === 'group') {
-      return this.#call(`GET /v2/bot/group/{groupId}/member/{userId}`, () =>
-        this.#client.getGroupMemberProfile(source.groupId, userId),
+      return callLine('GET /v2/bot/group/{groupId}/member/{userId}', () =>
+        this.client.getGroupMemberProfile(source.groupId, userId),
       );
     }
     if (source?.type === 'room') {
-      return this.#call(`GET /v2/bot/room/{roomId}/member/{userId}`, () =>
-        this.#client.getRoomMemberProfile(source.roomId, userId),
+      return callLine('GET /v2/bot/room/{roomId}/member/{userId}', () =>
+        this.client.getRoomMemberProfile(source.roomId, userId),
       );
     }
-    return this.#call('GET /v2/bot/profile/{userId}', () => this.#client.getProfile(userId));
-  }
-
-  /** Runs an SDK call, turning its errors into this package's (without ids in the endpoint). */
-  async #call<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof HTTPFetchError) {
-        const requestId = error.headers?.get?.('x-line-request-id') ?? undefined;
-        throw LineApiError.fromAnswer(endpoint, error.status, error.body ?? '', requestId);
-      }
-      throw new LineNetworkError(endpoint, error);
-    }
+    return null;
   }
 }

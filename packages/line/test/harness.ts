@@ -106,6 +106,7 @@ export interface LineBotHarness {
 export async function startLineBot(options: {
   app: Action<any>;
   pushFallback?: boolean;
+  sendMethod?: 'reply' | 'push';
   initialState?: Record<string, unknown>;
   onError?: Action<any>;
   /** The token the connector sends; the fake accepts only ACCESS_TOKEN. */
@@ -117,6 +118,7 @@ export async function startLineBot(options: {
     channelSecret: CHANNEL_SECRET,
     origin: api.origin,
     pushFallback: options.pushFallback,
+    sendMethod: options.sendMethod,
   });
   const store = new CountingStore();
   const errors: { message: string; error: unknown }[] = [];
