@@ -58,69 +58,69 @@ export type LineImagemap = Pick<messagingApi.ImagemapMessage, 'baseUrl' | 'baseS
 /** LINE's limit on the length of a text message, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 5000;
 
-function text(method: string, value: string, options?: LineTextOptions | null): messagingApi.TextMessage {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`context.${method}() needs a non-empty string, got ${describe(value)}`);
+function text(method: string, text: string, options?: LineTextOptions | null): messagingApi.TextMessage {
+  if (typeof text !== 'string' || text === '') {
+    throw new TypeError(`context.${method}() needs a non-empty string, got ${describe(text)}`);
   }
-  if (value.length > MAX_TEXT_LENGTH) {
+  if (text.length > MAX_TEXT_LENGTH) {
     throw new RangeError(
-      `context.${method}() got ${value.length} characters; a LINE text message holds at most ${MAX_TEXT_LENGTH}`,
+      `context.${method}() got ${text.length} characters; a LINE text message holds at most ${MAX_TEXT_LENGTH}`,
     );
   }
-  const message: messagingApi.TextMessage = { type: 'text', text: value };
+  const message: messagingApi.TextMessage = { type: 'text', text };
   const opts = readOptions(method, options);
   if (opts.emojis !== undefined) message.emojis = requireArray(opts.emojis, method, 'options.emojis') as messagingApi.Emoji[];
   if (opts.quoteToken !== undefined) message.quoteToken = requireString(opts.quoteToken, method, 'options.quoteToken');
   return withOptions(message, method, opts);
 }
 
-function image(method: string, value: LineImage, options?: LineMessageOptions | null): messagingApi.ImageMessage {
-  requireObject(value, method, 'the image ({ originalContentUrl, previewImageUrl })');
-  const originalContentUrl = requireHttpsUrl(value.originalContentUrl, method, 'originalContentUrl');
+function image(method: string, image: LineImage, options?: LineMessageOptions | null): messagingApi.ImageMessage {
+  requireObject(image, method, 'the image ({ originalContentUrl, previewImageUrl })');
+  const originalContentUrl = requireHttpsUrl(image.originalContentUrl, method, 'originalContentUrl');
   const previewImageUrl =
-    value.previewImageUrl === undefined
+    image.previewImageUrl === undefined
       ? originalContentUrl
-      : requireHttpsUrl(value.previewImageUrl, method, 'previewImageUrl');
+      : requireHttpsUrl(image.previewImageUrl, method, 'previewImageUrl');
   return withOptions({ type: 'image', originalContentUrl, previewImageUrl }, method, readOptions(method, options));
 }
 
-function video(method: string, value: LineVideo, options?: LineMessageOptions | null): messagingApi.VideoMessage {
-  requireObject(value, method, 'the video ({ originalContentUrl, previewImageUrl })');
+function video(method: string, video: LineVideo, options?: LineMessageOptions | null): messagingApi.VideoMessage {
+  requireObject(video, method, 'the video ({ originalContentUrl, previewImageUrl })');
   const message: messagingApi.VideoMessage = {
     type: 'video',
-    originalContentUrl: requireHttpsUrl(value.originalContentUrl, method, 'originalContentUrl'),
-    previewImageUrl: requireHttpsUrl(value.previewImageUrl, method, 'previewImageUrl'),
+    originalContentUrl: requireHttpsUrl(video.originalContentUrl, method, 'originalContentUrl'),
+    previewImageUrl: requireHttpsUrl(video.previewImageUrl, method, 'previewImageUrl'),
   };
-  if (value.trackingId !== undefined) message.trackingId = requireString(value.trackingId, method, 'trackingId');
+  if (video.trackingId !== undefined) message.trackingId = requireString(video.trackingId, method, 'trackingId');
   return withOptions(message, method, readOptions(method, options));
 }
 
-function audio(method: string, value: LineAudio, options?: LineMessageOptions | null): messagingApi.AudioMessage {
-  requireObject(value, method, 'the audio ({ originalContentUrl, duration })');
-  const duration = requireNumber(value.duration, method, 'duration (milliseconds)');
+function audio(method: string, audio: LineAudio, options?: LineMessageOptions | null): messagingApi.AudioMessage {
+  requireObject(audio, method, 'the audio ({ originalContentUrl, duration })');
+  const duration = requireNumber(audio.duration, method, 'duration (milliseconds)');
   if (duration <= 0) throw new RangeError(`context.${method}() needs duration as a positive number of milliseconds`);
-  const originalContentUrl = requireHttpsUrl(value.originalContentUrl, method, 'originalContentUrl');
+  const originalContentUrl = requireHttpsUrl(audio.originalContentUrl, method, 'originalContentUrl');
   return withOptions({ type: 'audio', originalContentUrl, duration }, method, readOptions(method, options));
 }
 
-function location(method: string, value: LineLocation, options?: LineMessageOptions | null): messagingApi.LocationMessage {
-  requireObject(value, method, 'the location ({ title, address, latitude, longitude })');
+function location(method: string, location: LineLocation, options?: LineMessageOptions | null): messagingApi.LocationMessage {
+  requireObject(location, method, 'the location ({ title, address, latitude, longitude })');
   const message: messagingApi.LocationMessage = {
     type: 'location',
-    title: requireString(value.title, method, 'title'),
-    address: requireString(value.address, method, 'address'),
-    latitude: requireNumber(value.latitude, method, 'latitude'),
-    longitude: requireNumber(value.longitude, method, 'longitude'),
+    title: requireString(location.title, method, 'title'),
+    address: requireString(location.address, method, 'address'),
+    latitude: requireNumber(location.latitude, method, 'latitude'),
+    longitude: requireNumber(location.longitude, method, 'longitude'),
   };
   return withOptions(message, method, readOptions(method, options));
 }
 
-function sticker(method: string, value: LineSticker, options?: LineMessageOptions | null): messagingApi.StickerMessage {
-  requireObject(value, method, 'the sticker ({ packageId, stickerId })');
+function sticker(method: string, sticker: LineSticker, options?: LineMessageOptions | null): messagingApi.StickerMessage {
+  requireObject(sticker, method, 'the sticker ({ packageId, stickerId })');
   const message: messagingApi.StickerMessage = {
     type: 'sticker',
-    packageId: requireString(value.packageId, method, 'packageId'),
-    stickerId: requireString(value.stickerId, method, 'stickerId'),
+    packageId: requireString(sticker.packageId, method, 'packageId'),
+    stickerId: requireString(sticker.stickerId, method, 'stickerId'),
   };
   return withOptions(message, method, readOptions(method, options));
 }
@@ -128,23 +128,23 @@ function sticker(method: string, value: LineSticker, options?: LineMessageOption
 function imagemap(
   method: string,
   altText: string,
-  value: LineImagemap,
+  imagemap: LineImagemap,
   options?: LineMessageOptions | null,
 ): messagingApi.ImagemapMessage {
   requireString(altText, method, 'altText');
-  requireObject(value, method, 'the imagemap ({ baseUrl, baseSize, actions })');
-  const baseSize = requireObject(value.baseSize, method, 'baseSize ({ width, height })');
+  requireObject(imagemap, method, 'the imagemap ({ baseUrl, baseSize, actions })');
+  const baseSize = requireObject(imagemap.baseSize, method, 'baseSize ({ width, height })');
   const message: messagingApi.ImagemapMessage = {
     type: 'imagemap',
-    baseUrl: requireHttpsUrl(value.baseUrl, method, 'baseUrl'),
+    baseUrl: requireHttpsUrl(imagemap.baseUrl, method, 'baseUrl'),
     altText,
     baseSize: {
       width: requireNumber(baseSize.width, method, 'baseSize.width'),
       height: requireNumber(baseSize.height, method, 'baseSize.height'),
     },
-    actions: requireArray(value.actions, method, 'actions') as messagingApi.ImagemapAction[],
+    actions: requireArray(imagemap.actions, method, 'actions') as messagingApi.ImagemapAction[],
   };
-  if (value.video !== undefined) message.video = requireObject(value.video, method, 'video') as messagingApi.ImagemapVideo;
+  if (imagemap.video !== undefined) message.video = requireObject(imagemap.video, method, 'video') as messagingApi.ImagemapVideo;
   return withOptions(message, method, readOptions(method, options));
 }
 

@@ -24,51 +24,51 @@ const TEMPLATE_TYPES = ['buttons', 'confirm', 'carousel', 'image_carousel'];
 export function template(
   method: string,
   altText: string,
-  value: messagingApi.Template,
+  template: messagingApi.Template,
   options?: LineMessageOptions | null,
 ): messagingApi.TemplateMessage {
   requireString(altText, method, 'altText');
-  const type = (value as { type?: unknown } | null)?.type;
+  const type = (template as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !TEMPLATE_TYPES.includes(type)) {
     throw new TypeError(`context.${method}() needs a template of type ${TEMPLATE_TYPES.map((t) => `"${t}"`).join(', ')}`);
   }
-  return withOptions({ type: 'template', altText, template: value }, method, readOptions(method, options));
+  return withOptions({ type: 'template', altText, template }, method, readOptions(method, options));
 }
 
 export function buttonsTemplate(
   method: string,
   altText: string,
-  value: LineButtonsTemplate,
+  buttons: LineButtonsTemplate,
   options?: LineMessageOptions | null,
 ): messagingApi.TemplateMessage {
-  requireObject(value, method, 'the buttons template ({ text, actions, ... })');
-  const buttons = withoutUndefined<messagingApi.ButtonsTemplate>({
+  requireObject(buttons, method, 'the buttons template ({ text, actions, ... })');
+  const built = withoutUndefined<messagingApi.ButtonsTemplate>({
     type: 'buttons',
-    thumbnailImageUrl: value.thumbnailImageUrl,
-    imageAspectRatio: value.imageAspectRatio,
-    imageSize: value.imageSize,
-    imageBackgroundColor: value.imageBackgroundColor,
-    title: value.title,
-    text: requireString(value.text, method, 'text'),
-    defaultAction: value.defaultAction,
-    actions: requireArray(value.actions, method, 'actions') as messagingApi.Action[],
+    thumbnailImageUrl: buttons.thumbnailImageUrl,
+    imageAspectRatio: buttons.imageAspectRatio,
+    imageSize: buttons.imageSize,
+    imageBackgroundColor: buttons.imageBackgroundColor,
+    title: buttons.title,
+    text: requireString(buttons.text, method, 'text'),
+    defaultAction: buttons.defaultAction,
+    actions: requireArray(buttons.actions, method, 'actions') as messagingApi.Action[],
   });
-  return template(method, altText, buttons, options);
+  return template(method, altText, built, options);
 }
 
 export function confirmTemplate(
   method: string,
   altText: string,
-  value: LineConfirmTemplate,
+  confirm: LineConfirmTemplate,
   options?: LineMessageOptions | null,
 ): messagingApi.TemplateMessage {
-  requireObject(value, method, 'the confirm template ({ text, actions })');
-  const confirm: messagingApi.ConfirmTemplate = {
+  requireObject(confirm, method, 'the confirm template ({ text, actions })');
+  const built: messagingApi.ConfirmTemplate = {
     type: 'confirm',
-    text: requireString(value.text, method, 'text'),
-    actions: requireArray(value.actions, method, 'actions') as messagingApi.Action[],
+    text: requireString(confirm.text, method, 'text'),
+    actions: requireArray(confirm.actions, method, 'actions') as messagingApi.Action[],
   };
-  return template(method, altText, confirm, options);
+  return template(method, altText, built, options);
 }
 
 export function carouselTemplate(
