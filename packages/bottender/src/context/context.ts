@@ -61,6 +61,8 @@ export abstract class Context<State extends AnyState = AnyState, Event extends B
   readonly event: Event;
   readonly session: SessionInfo | null;
   readonly #cell: StateCell<State> | null;
+  #intent: string | null = null;
+  #handled: boolean | null = null;
 
   constructor(init: ContextInit<State, Event>) {
     this.platform = init.platform;
@@ -85,6 +87,42 @@ export abstract class Context<State extends AnyState = AnyState, Event extends B
   /** Sets the state back to a deep copy of `initialState`. */
   resetState(): void {
     this.#requireCell('resetState').reset();
+  }
+
+  /**
+   * Waits `milliseconds` before the handler goes on, as Bottender 1.x's `typing` did (platforms
+   * with a typing indicator may show it). The session stays held meanwhile: keep it short.
+   */
+  async typing(milliseconds: number): Promise<void> {
+    if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds) || milliseconds < 0) {
+      throw new TypeError(`context.typing() needs a number of milliseconds >= 0, got ${String(milliseconds)}`);
+    }
+    if (milliseconds > 0) await new Promise((resolve) => setTimeout(resolve, milliseconds));
+  }
+
+  /** The intent the handler named with {@link setIntent}, for analytics (Bottender 1.x). */
+  get intent(): string | null {
+    return this.#intent;
+  }
+
+  /** Names what the event was about, for analytics hooks. */
+  setIntent(intent: string | null): void {
+    this.#intent = intent;
+  }
+
+  /** Whether the handler said it handled the event; null when it said nothing (Bottender 1.x). */
+  get isHandled(): boolean | null {
+    return this.#handled;
+  }
+
+  /** Marks the event as handled (or not), for analytics hooks. */
+  setAsHandled(handled = true): void {
+    this.#handled = handled;
+  }
+
+  /** Marks the event as not handled. */
+  setAsNotHandled(): void {
+    this.#handled = false;
   }
 
   /** Sends a text message to the conversation the event came from. */
