@@ -37,7 +37,7 @@ export { FileSessionStore, idFromFileName, isSessionFileName, sessionFileName } 
 export type { FileStoreOptions, SweepResult } from './stores/file';
 export { adaptLegacyStore, isLegacySessionStore } from './stores/legacy-store';
 export type { LegacySessionStore, LegacyStoreOptions } from './stores/legacy-store';
-export { createRequestHandler, send } from './http/request-handler';
+export { createRequestHandler, sendAnswer } from './http/request-handler';
 export type { Channel, RequestHandlerOptions, RequestListener } from './http/request-handler';
 export { serve } from './http/server';
 export type { RunningServer, ServeOptions } from './http/server';

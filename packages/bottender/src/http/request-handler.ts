@@ -20,6 +20,11 @@ export interface RequestHandlerOptions {
   healthPath?: string | false;
   /** Where a mounting mistake (a body parser that consumed the body first) is reported. Default: stderr. */
   logger?: Logger;
+  /**
+   * While this returns true, every answer also closes its connection. `serve()` sets it when it
+   * shuts down: a keep-alive client would otherwise hold the close open after its last answer.
+   */
+  closing?: () => boolean;
 }
 
 /** A `(req, res)` listener, usable as node:http's, Express's, or Koa's `ctx.req, ctx.res`. */
@@ -38,12 +43,23 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
   const logger = options.logger ?? consoleLogger;
+  const closing = options.closing;
+  const send = closing
+    ? (response: ServerResponse, answer: WebhookResponse) => {
+        if (closing()) response.shouldKeepAlive = false;
+        sendAnswer(response, answer);
+      }
+    : sendAnswer;
 
   return (request, response, next) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const connector = byPath.get(url.pathname);
+    // Split by hand rather than with `new URL()`: this runs for every webhook, and a path is
+    // matched exactly anyway (no dot segments or host to resolve).
+    const target = request.url ?? '/';
+    const mark = target.indexOf('?');
+    const pathname = mark === -1 ? target : target.slice(0, mark);
+    const connector = byPath.get(pathname);
     if (!connector) {
-      if (healthPath && url.pathname === healthPath && request.method === 'GET') {
+      if (healthPath && pathname === healthPath && request.method === 'GET') {
         send(response, { status: 200, body: { status: 'ok' } });
       } else if (next) {
         next();
@@ -61,13 +77,13 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         options.bot
           .handleRequest(connector, {
             method: request.method ?? 'POST',
-            path: url.pathname,
-            query: url.searchParams,
+            path: pathname,
+            query: new URLSearchParams(mark === -1 ? '' : target.slice(mark + 1)),
             headers: request.headers,
             rawBody,
           })
           .then((answer) => send(response, answer)),
-      (error) => send(response, unreadable(error, url.pathname, logger)),
+      (error) => send(response, unreadable(error, pathname, logger)),
     ).catch(() => {
       // handleRequest answers every failure itself; this only guards the socket having gone.
       if (!response.headersSent) send(response, { status: 500, body: { error: 'internal error' } });
@@ -92,7 +108,7 @@ function unreadable(error: unknown, pathname: string, logger: Logger): WebhookRe
 }
 
 /** Writes a webhook answer. */
-export function send(response: ServerResponse, answer: WebhookResponse): void {
+export function sendAnswer(response: ServerResponse, answer: WebhookResponse): void {
   if (response.headersSent || response.destroyed) return;
   const body =
     answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);

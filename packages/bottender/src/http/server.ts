@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createRequestHandler, type RequestHandlerOptions } from './request-handler';
@@ -24,17 +24,10 @@ export interface RunningServer {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   await options.bot.init();
   for (const channel of options.channels) await channel.connector.init?.();
-  const handle = createRequestHandler(options);
   // Answers given while closing end their connection: a keep-alive client (platforms keep them)
   // would otherwise hold close() open for keepAliveTimeout after its last answer.
-  const unanswered = new Set<ServerResponse>();
   let stopping = false;
-  const server = createServer((request, response) => {
-    if (stopping) response.shouldKeepAlive = false;
-    unanswered.add(response);
-    response.on('close', () => unanswered.delete(response));
-    handle(request, response);
-  });
+  const server = createServer(createRequestHandler({ ...options, closing: () => stopping }));
   // Platforms keep connections open; without this, close() would wait for idle sockets to time out.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -51,7 +44,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     close: () =>
       (closing ??= (async () => {
         stopping = true;
-        for (const response of unanswered) response.shouldKeepAlive = false;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await options.bot.drain();

@@ -123,30 +123,25 @@ export class Bot<State extends AnyState = AnyState> {
   }
 
   /** Handles one event; see {@link handleEvents}. */
-  handleEvent(connector: Connector, event: BotEvent): Promise<EventOutcome> {
+  async handleEvent(connector: Connector, event: BotEvent): Promise<EventOutcome> {
+    // Everything up to the queueing below runs synchronously, which keeps arrival order.
     const key = connector.sessionKey(event);
     this.#inFlight++;
-    let work: Promise<EventOutcome>;
-    if (key === undefined || key === '') {
-      work = this.#runWithoutSession(connector, event);
-    } else {
+    try {
+      if (key === undefined || key === '') return await this.#runWithoutSession(connector, event);
       const id = `${connector.platform}:${key}`;
       // The session is held only until the commit. Its replies then go out on a second queue, so
       // the next event of a busy conversation runs while this one's replies are on the wire, and
       // a session's replies still leave in the order of its events.
-      work = this.#queue
-        .run(id, async () => {
-          const { outcome, context } = await this.#runInSession(connector, event, id);
-          return { outcome, sent: context && this.#replies.run(id, () => this.#flush(context, id)) };
-        })
-        .then(async ({ outcome, sent }) => {
-          await sent;
-          return outcome;
-        });
-    }
-    return work.finally(() => {
+      const { outcome, sent } = await this.#queue.run(id, async () => {
+        const done = await this.#runInSession(connector, event, id);
+        return { outcome: done.outcome, sent: done.context && this.#replies.run(id, () => this.#flush(done.context!, id)) };
+      });
+      await sent;
+      return outcome;
+    } finally {
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
-    });
+    }
   }
 
   /** Resolves when no event is being handled (used to drain on shutdown). */

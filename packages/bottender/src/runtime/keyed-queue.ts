@@ -9,15 +9,13 @@ export class KeyedQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key);
     const result = previous ? previous.then(task) : task();
-    // The tail never rejects, so one failed task does not skip or fail the ones behind it.
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(key, tail);
-    void tail.then(() => {
+    // The tail never rejects, so one failed task does not skip or fail the ones behind it; the
+    // last task of a key also removes the key.
+    const settle = (): void => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = result.then(settle, settle);
+    this.#tails.set(key, tail);
     return result;
   }
 
