@@ -1,7 +1,7 @@
 import { cloneJson } from '../context/state-cell';
 import { KeyedQueue } from '../runtime/keyed-queue';
 import { consoleLogger, type Logger } from '../runtime/logger';
-import { checkRecord } from '../session/record';
+import { checkRecord, platformOf } from '../session/record';
 import {
   type SessionRecord,
   type SessionStore,
@@ -188,10 +188,9 @@ function fromOneXSession(value: OneXSession, id: string): SessionRecord {
       id,
     );
   }
-  const colon = id.indexOf(':');
   return {
     id,
-    platform: colon === -1 ? id : id.slice(0, colon),
+    platform: platformOf(id),
     state: state as Record<string, unknown>,
     lastActivity: typeof value.lastActivity === 'number' && Number.isFinite(value.lastActivity) ? value.lastActivity : Date.now(),
     version: 0,
