@@ -1,4 +1,5 @@
 import type { AnyState } from '../session/types';
+import type { AnswerSlot } from '../connector/types';
 import type { StateCell } from './state-cell';
 
 /** What every platform's event offers the handler, whatever its raw shape. */
@@ -36,6 +37,11 @@ export interface ContextInit<State extends AnyState, Event extends BotEvent> {
   session: SessionInfo | null;
   /** @internal the runtime's state holder for this event; null when there is no session. */
   state: StateCell<State> | null;
+  /**
+   * Where the handler may set the body of the platform's answer, for transports that answer per
+   * event before a deadline (Slack's `response_action`); absent where the platform has no such answer.
+   */
+  answer?: AnswerSlot;
 }
 
 /*

@@ -138,3 +138,31 @@ export class SessionBusyError extends SessionStoreError {
     this.name = 'SessionBusyError';
   }
 }
+
+/**
+ * An event acknowledged to its platform before its commit (at a deadline), kept in the store so a
+ * crash after the acknowledgement cannot lose it (issue 8's contract). Cleared once committed.
+ */
+export interface HeldEvent {
+  sessionId: string;
+  platform: string;
+  /** The platform's event id; only events with one are held (the commit is how one is known done). */
+  eventId: string;
+  /** The event's `rawEvent`, given back to the connector's `restoreEvent`. */
+  rawEvent: JsonValue;
+  /** Epoch ms when it was held. */
+  heldAt: number;
+}
+
+/**
+ * Optional store methods for held events. A store without them cannot keep deferred events across
+ * a crash; the runtime logs that once, and docs/ say what it means.
+ */
+export interface HeldEventStore {
+  /** Keeps `event`. Idempotent for one (sessionId, eventId). */
+  holdEvent(event: HeldEvent): Promise<void>;
+  /** Held events, of one session or of all. Order: oldest first within a session. */
+  heldEvents(sessionId?: string): AsyncIterable<HeldEvent>;
+  /** Forgets held events once committed (or found committed). Absent ones are not an error. */
+  releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void>;
+}

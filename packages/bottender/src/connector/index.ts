@@ -1,0 +1,20 @@
+/**
+ * `bottender/connector`: what authors of platform connectors build on. Bot authors need none of
+ * this; see docs/connectors.md for the contract and a worked example.
+ */
+export { Context, discardContext, flushContext } from '../context/context';
+export type { BotEvent, ContextInit, SessionInfo } from '../context/context';
+export { ACKNOWLEDGED_OUTCOMES, AnswerTooLateError, WebhookError } from './types';
+export type {
+  AnswerSlot,
+  Connector,
+  ConnectorTransports,
+  Delivery,
+  DispatchOptions,
+  EventDispatcher,
+  EventOutcomeKind,
+  ReceivedWebhook,
+  TransportKind,
+  WebhookRequest,
+  WebhookResponse,
+} from './types';

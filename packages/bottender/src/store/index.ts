@@ -1,0 +1,17 @@
+/**
+ * `bottender/store`: what authors of session drivers build on. See docs/concepts.md ("Custom
+ * stores") for the contract and `bottender/testing` for the conformance suite.
+ */
+export { SessionBusyError, SessionStoreError, VersionConflictError } from '../session/types';
+export type {
+  AnyState,
+  BeginOptions,
+  HeldEvent,
+  HeldEventStore,
+  JsonValue,
+  SessionRecord,
+  SessionStore,
+  SessionTransaction,
+  WriteOptions,
+} from '../session/types';
+export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from '../session/record';

@@ -1,0 +1,2 @@
+/** @bottender/mongo: under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @bottender/postgres: under construction in this change. */
+export {};

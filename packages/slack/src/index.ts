@@ -1,0 +1,2 @@
+/** @bottender/slack: under construction in this change. */
+export {};

@@ -1,0 +1,2 @@
+/** @bottender/telegram: under construction in this change. */
+export {};
