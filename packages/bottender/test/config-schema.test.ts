@@ -67,7 +67,7 @@ describe('validateConfig accepts', () => {
 describe('validateConfig refuses, in one line naming the key, what it must be and what it got', () => {
   it('an unknown driver', () => {
     expect(problem({ session: { driver: 'foo' } })).toBe(
-      'bottender.config.ts: session.driver must be one of "memory", "file", "redis", "mongo" or a key of ' +
+      'bottender.config.ts: session.driver must be one of "memory", "file", "redis", "mongo", "postgres" or a key of ' +
         'session.stores with a store instance (got "foo")',
     );
   });

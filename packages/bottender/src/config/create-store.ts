@@ -14,6 +14,7 @@ import { isSessionStore, storeInstanceExpected } from './store-shape';
 const DRIVER_PACKAGES: Record<string, string> = {
   redis: '@bottender/redis',
   mongo: '@bottender/mongo',
+  postgres: '@bottender/postgres',
 };
 
 /**

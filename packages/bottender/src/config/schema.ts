@@ -4,7 +4,7 @@ import { isStoreInstance, storeInstanceExpected } from './store-shape';
 import type { BottenderConfig } from './types';
 
 /** The drivers known by name; see {@link BottenderConfig.session}. */
-export const BUILT_IN_DRIVERS = ['memory', 'file', 'redis', 'mongo'] as const;
+export const BUILT_IN_DRIVERS = ['memory', 'file', 'redis', 'mongo', 'postgres'] as const;
 
 /**
  * A configuration that cannot run. The message is one line that names the file, the key and what
@@ -25,7 +25,7 @@ interface Issue {
 }
 
 const DRIVER_EXPECTED =
-  'must be one of "memory", "file", "redis", "mongo" or a key of session.stores with a store instance';
+  'must be one of "memory", "file", "redis", "mongo", "postgres" or a key of session.stores with a store instance';
 const HANDLER_EXPECTED = 'must be the handler function or the path of a module exporting it';
 
 const handlerSchema = z
@@ -79,6 +79,7 @@ const configSchema = z.looseObject(
                   .optional(),
                 redis: optionsObject('{ url: process.env.REDIS_URL }'),
                 mongo: optionsObject('{ url: process.env.MONGO_URL }'),
+                postgres: optionsObject('{ connectionString: process.env.DATABASE_URL }'),
               },
               { error: 'must be an object of driver options (or store instances) by name' },
             )

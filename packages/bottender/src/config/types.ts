@@ -4,7 +4,7 @@ import type { AnyState, SessionStore } from '../session/types';
 import type { MemoryStoreOptions } from '../stores/memory';
 
 /** The session drivers Bottender knows by name; any other name must be a key of `session.stores`. */
-export type BuiltInDriver = 'memory' | 'file' | 'redis' | 'mongo';
+export type BuiltInDriver = 'memory' | 'file' | 'redis' | 'mongo' | 'postgres';
 
 /** `session.stores.file`: where the file driver keeps one JSON file per session. */
 export interface FileDriverOptions {
@@ -24,12 +24,14 @@ export interface SessionStoresConfig {
   redis?: Record<string, unknown>;
   /** Passed to `@bottender/mongo`'s `createStore`. */
   mongo?: Record<string, unknown>;
+  /** Passed to `@bottender/postgres`'s `createStore`, e.g. `{ connectionString: process.env.DATABASE_URL }`. */
+  postgres?: Record<string, unknown>;
   [name: string]: SessionStore | object | undefined;
 }
 
 /** `session`: which driver keeps state, and for how long. */
 export interface SessionConfig {
-  /** `memory` (default), `file`, `redis`, `mongo`, or the key of a store instance in `stores`. */
+  /** `memory` (default), `file`, `redis`, `mongo`, `postgres`, or the key of a store instance in `stores`. */
   driver?: BuiltInDriver | (string & {});
   /** Inactivity expiry in minutes; 0 or unset keeps sessions forever. */
   expiresIn?: number;
