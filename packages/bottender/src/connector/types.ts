@@ -205,4 +205,10 @@ export interface ConnectorTransports<Event extends BotEvent = BotEvent> {
    * deadline and held in the store when the process stopped before their commit.
    */
   restoreEvent?(rawEvent: unknown): Event;
+  /**
+   * For an event that continues a conversation under a new session key (a Telegram group that
+   * became a supergroup): the old key. When the event's own session has no live record, the
+   * runtime moves the predecessor's record into it once, atomically, before the handler runs.
+   */
+  predecessorKey?(event: Event): string | undefined;
 }
