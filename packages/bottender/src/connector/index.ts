@@ -18,3 +18,9 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './types';
+/** Error wording and key suggestions every connector shares. */
+export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from '../errors';
+export type { DescribeValueOptions } from '../errors';
+/** DEBUG=bottender:<name> namespaces for platform clients. */
+export { debugLog } from '../runtime/log';
+export type { DebugLog } from '../runtime/log';
