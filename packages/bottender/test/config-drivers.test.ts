@@ -138,10 +138,16 @@ describe('createChannels builds a connector per enabled channel', () => {
     await expect(createChannels(loaded)).rejects.toThrow(/^bottender\.config\.js: channels\.line\.channelSecret must be a non-empty string/);
   });
 
-  it('saying which package to install when a channel has none', async () => {
+  it('saying which package is missing, and which platforms Bottender ships, for a channel no package serves', async () => {
     const loaded = await folderWithConfig('{ channels: { viber: { enabled: true } } }');
     await expect(createChannels(loaded)).rejects.toThrow(
-      'bottender.config.js: channels.viber is enabled and needs @bottender/viber: npm install @bottender/viber',
+      'bottender.config.js: channels.viber is enabled and needs @bottender/viber, which is not installed ' +
+        '(Bottender ships @bottender/line, @bottender/telegram, @bottender/slack)',
     );
+  });
+
+  it('naming the nearest platform for a misspelled channel', async () => {
+    const loaded = await folderWithConfig('{ channels: { lien: { enabled: true } } }');
+    await expect(createChannels(loaded)).rejects.toThrow(/needs @bottender\/lien, which is not installed \(.*\); did you mean line\?$/);
   });
 });

@@ -144,6 +144,27 @@ describe('loadApp finds the handler as Bottender 1.x projects lay it out', () =>
     );
   });
 
+  it("and says the same when package.json's main names a missing file and there is no index", async () => {
+    const dir = makeBotFolder({ 'package.json': JSON.stringify({ name: 'my-bot', main: 'index.js' }) });
+    await expect(loadApp(await loadConfig(dir))).rejects.toThrow(
+      `no handler found in ${dir}: add index.ts or index.js exporting async function App(context), or set "app" in bottender.config ` +
+        `(package.json's "main" names "index.js", which does not exist)`,
+    );
+  });
+
+  it("applies Bottender 1.x's plugins to the context, in order, before the handler", async () => {
+    const dir = makeBotFolder({
+      'bottender.config.js':
+        "module.exports = { plugins: [(c) => { c.calls.push('a'); c.greet = () => 'hi'; }, async (c) => { c.calls.push('b'); }] };\n",
+      'index.js': "module.exports = async function App(context) { context.calls.push(context.greet()); };\n",
+    });
+    const { app } = await loadApp(await loadConfig(dir));
+    const context = { calls: [] as string[] };
+    await app(context as never, {});
+    expect(context.calls).toEqual(['a', 'b', 'hi']);
+    expect(app.name).toBe('App');
+  });
+
   it('refuses a module that does not export a function', async () => {
     const dir = makeBotFolder({ 'index.js': 'exports.App = function App() {};\nexports.other = 1;\n' });
     await expect(loadApp(await loadConfig(dir))).rejects.toThrow(

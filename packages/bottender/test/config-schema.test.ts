@@ -1,16 +1,21 @@
 import { ConfigError, defineConfig, MemorySessionStore, validateConfig } from 'bottender';
 
-/** The message validateConfig throws for `config`, labelled as the usual file. */
-function problem(config: unknown): string {
+/** Every line validateConfig throws for `config`, labelled as the usual file: one per problem. */
+function problems(config: unknown): string[] {
   try {
     validateConfig(config, 'bottender.config.ts');
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
+    return (error as Error).message.split('\n');
   }
   throw new Error('expected the config to be refused');
+}
+
+/** The message for a config with one problem. */
+function problem(config: unknown): string {
+  const lines = problems(config);
+  expect(lines).toHaveLength(1);
+  return lines[0];
 }
 
 describe('validateConfig accepts', () => {
@@ -97,7 +102,7 @@ describe('validateConfig refuses, in one line naming the key, what it must be an
       'bottender.config.ts: session.stores.memory.maxSize must be a positive integer (how many sessions to keep) (got 0)',
     );
     expect(problem({ session: { stores: { file: { dirname: '' } } } })).toContain(
-      'session.stores.file.dirname must be a folder path such as ".sessions" (got "")',
+      'session.stores.file.dirname must be a folder path such as ".sessions" (got an empty string)',
     );
   });
 
@@ -167,7 +172,85 @@ describe('validateConfig refuses, in one line naming the key, what it must be an
     expect(problem({ onError: '' })).toContain('onError must be the handler function');
   });
 
-  it('and counts the other problems it found', () => {
-    expect(problem({ session: { driver: 1, expiresIn: 'x' }, initialState: 2 })).toMatch(/\(and 2 more problems\)$/);
+  it('every problem at once, one line each; the first counts the others', () => {
+    const lines = problems({ session: { driver: 1, expiresIn: 'x' }, initialState: 2 });
+    expect(lines).toEqual([
+      expect.stringMatching(/^bottender\.config\.ts: session\.driver must be one of .* \(got 1\) \(and 2 more problems\)$/),
+      'bottender.config.ts: session.expiresIn must be a number of minutes (0 or unset keeps sessions forever) (got "x")',
+      'bottender.config.ts: initialState must be an object (the state of a new session) (got 2)',
+    ]);
+  });
+
+  it('a wrong type and a rule between keys, in the same report', () => {
+    const lines = problems({
+      session: { expiresIn: -1, driver: 'reddis' },
+      channels: { line: { enabled: true, path: '/hook' }, slack: { enabled: true, path: '/hook' } },
+    });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/session\.expiresIn .* \(and 2 more problems\)$/);
+    expect(lines[1]).toMatch(/session\.driver must be one of .* \(got "reddis"\); did you mean "redis"\?$/);
+    expect(lines[2]).toMatch(/channels\.slack\.path must differ/);
+  });
+});
+
+describe('validateConfig names the nearest valid key or driver for a typo', () => {
+  it('a misspelled driver', () => {
+    expect(problem({ session: { driver: 'reddis' } })).toMatch(/\(got "reddis"\); did you mean "redis"\?$/);
+    expect(problem({ session: { driver: 'Postgres' } })).toMatch(/; did you mean "postgres"\?$/);
+    expect(problem({ session: { driver: 'foo' } })).toMatch(/\(got "foo"\)$/);
+  });
+
+  it("a misspelled custom store's key", () => {
+    const mine = new MemorySessionStore();
+    expect(problem({ session: { driver: 'myStroe', stores: { myStore: mine } } })).toMatch(/; did you mean "myStore"\?$/);
+  });
+
+  it('an unknown key of the config, of session and of the built-in drivers', () => {
+    expect(problem({ initalState: {} })).toBe('bottender.config.ts: initalState is not a known key; did you mean initialState?');
+    expect(problem({ session: { expiresin: 5 } })).toBe('bottender.config.ts: session.expiresin is not a known key; did you mean expiresIn?');
+    expect(problem({ session: { stores: { memory: { maxSzie: 5 } } } })).toBe(
+      'bottender.config.ts: session.stores.memory.maxSzie is not a known key; did you mean maxSize?',
+    );
+    expect(problem({ session: { stores: { file: { dirName: 'x' } } } })).toBe(
+      'bottender.config.ts: session.stores.file.dirName is not a known key; did you mean dirname?',
+    );
+    expect(problem({ somethingElse: 1 })).toBe(
+      'bottender.config.ts: somethingElse is not a known key; the keys are session, initialState, channels, plugins, app, onError, logLevel',
+    );
+  });
+
+  it("options under a misspelled driver's name", () => {
+    expect(problem({ session: { driver: 'memory', stores: { reddis: { url: 'redis://x' } } } })).toBe(
+      "bottender.config.ts: session.stores.reddis is not a driver's options nor a store instance; did you mean redis?",
+    );
+  });
+});
+
+describe('session settings of the runtime', () => {
+  it.each(['handlerTimeoutMs', 'eventIdWindow', 'lockTimeoutMs'])('%s: a positive integer', (key) => {
+    expect(validateConfig({ session: { [key]: 5000 } }, 'c')).toEqual({ session: { [key]: 5000 } });
+    for (const bad of [0, -1, 1.5, '5000', Number.NaN]) {
+      expect(problem({ session: { [key]: bad } })).toMatch(
+        new RegExp(`^bottender\\.config\\.ts: session\\.${key} must be a positive integer \\([^)]+\\) \\(got [^)]+\\)$`),
+      );
+    }
+  });
+});
+
+describe('plugins and logLevel', () => {
+  it('plugins: an array of functions (applied before the handler), never accepted and ignored', () => {
+    expect(() => validateConfig({ plugins: [] }, 'c')).not.toThrow();
+    expect(() => validateConfig({ plugins: [() => {}] }, 'c')).not.toThrow();
+    expect(problem({ plugins: ['bottender-plugin-x'] })).toBe(
+      'bottender.config.ts: plugins.0 must be a function taking the context, called before the handler, as in Bottender 1.x (got a string)',
+    );
+    expect(problem({ plugins: {} })).toMatch(/^bottender\.config\.ts: plugins must be an array of plugin functions/);
+  });
+
+  it('logLevel: one of the levels', () => {
+    expect(() => validateConfig({ logLevel: 'info' }, 'c')).not.toThrow();
+    expect(problem({ logLevel: 'verbose' })).toBe(
+      'bottender.config.ts: logLevel must be one of "error", "warn", "info", "debug" (got "verbose")',
+    );
   });
 });

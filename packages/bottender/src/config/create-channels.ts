@@ -2,12 +2,11 @@ import type { Connector } from '../connector/types';
 import type { Channel } from '../http/request-handler';
 import { firstLine, type LoadedConfig } from './load-config';
 import { withKey } from './create-store';
+import { channelPackage, defaultChannelPath, PLATFORMS } from './drivers';
+import { didYouMean } from '../errors/closest-key';
 import { ConfigError } from './schema';
 
-/** The webhook path of a channel without `path`. */
-export function defaultChannelPath(name: string): string {
-  return `/webhooks/${name}`;
-}
+export { defaultChannelPath } from './drivers';
 
 /**
  * Builds a connector for each `channels.<name>` with `enabled: true`, from the package
@@ -19,10 +18,16 @@ export async function createChannels(loaded: LoadedConfig): Promise<Channel[]> {
   const channels: Channel[] = [];
   for (const [name, options] of Object.entries(loaded.config.channels ?? {})) {
     if (!options?.enabled) continue;
-    const id = `@bottender/${name}`;
+    const id = channelPackage(name);
     const pkg = (await loaded.modules.requirePackage(id)) as { createConnector?: unknown } | undefined;
     if (pkg === undefined) {
-      throw new ConfigError(`${loaded.label}: channels.${name} is enabled and needs ${id}: npm install ${id}`);
+      const known = (PLATFORMS as readonly string[]).includes(name);
+      throw new ConfigError(
+        known
+          ? `${loaded.label}: channels.${name} is enabled and needs ${id}: ${loaded.modules.installCommand(id)}`
+          : `${loaded.label}: channels.${name} is enabled and needs ${id}, which is not installed ` +
+              `(Bottender ships ${PLATFORMS.map(channelPackage).join(', ')})${didYouMean(name, PLATFORMS, { quote: false })}`,
+      );
     }
     if (typeof pkg.createConnector !== 'function') {
       throw new ConfigError(`${loaded.label}: ${id} does not export createConnector(options); is it built for this version of Bottender?`);

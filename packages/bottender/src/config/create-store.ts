@@ -6,16 +6,10 @@ import { FileSessionStore } from '../stores/file';
 import { adaptLegacyStore, isLegacySessionStore } from '../stores/legacy-store';
 import { MemorySessionStore } from '../stores/memory';
 import type { LoadedConfig } from './load-config';
-import { BUILT_IN_DRIVERS, ConfigError, describeValue } from './schema';
+import { BUILT_IN_DRIVERS, DRIVER_PACKAGES } from './drivers';
+import { ConfigError, describeValue } from './schema';
 import { firstLine } from './load-config';
 import { isSessionStore, storeInstanceExpected } from './store-shape';
-
-/** Drivers that live in their own package, so a bot only installs the clients it uses. */
-const DRIVER_PACKAGES: Record<string, string> = {
-  redis: '@bottender/redis',
-  mongo: '@bottender/mongo',
-  postgres: '@bottender/postgres',
-};
 
 /**
  * Builds the session store `session.driver` names: the memory or file driver, `@bottender/redis`
@@ -65,7 +59,7 @@ async function fromPackage(loaded: LoadedConfig, driver: string, options: unknow
   }
   const pkg = (await loaded.modules.requirePackage(id)) as { createStore?: unknown } | undefined;
   if (pkg === undefined) {
-    throw new ConfigError(`${loaded.label}: session.driver "${driver}" needs ${id}: npm install ${id}`);
+    throw new ConfigError(`${loaded.label}: session.driver "${driver}" needs ${id}: ${loaded.modules.installCommand(id)}`);
   }
   if (typeof pkg.createStore !== 'function') {
     throw new ConfigError(`${loaded.label}: ${id} does not export createStore(options); is it built for this version of Bottender?`);

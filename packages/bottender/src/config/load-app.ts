@@ -3,7 +3,8 @@ import path from 'node:path';
 
 import type { Action } from '../runtime/action';
 import { describeLoadError, firstLine, type LoadedConfig } from './load-config';
-import { ConfigError, describeValue } from './schema';
+import { describeValue } from '../errors/describe-value';
+import { ConfigError } from './schema';
 
 /** Extensions tried for `index`, `_error` and extension-less module paths, in this order. */
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -43,18 +44,10 @@ export async function loadApp(loaded: LoadedConfig): Promise<LoadedApp> {
   if (typeof config.app === 'function') {
     app = config.app as Action<any>;
   } else {
-    appFile =
-      typeof config.app === 'string'
-        ? requireModulePath(base, config.app, `${label}: app`)
-        : mainOrIndex(cwd);
-    if (appFile === undefined) {
-      throw new ConfigError(
-        `no handler found in ${cwd}: add index.ts or index.js exporting async function App(context), ` +
-          `or set "app" in bottender.config`,
-      );
-    }
+    appFile = typeof config.app === 'string' ? requireModulePath(base, config.app, `${label}: app`) : mainOrIndex(cwd);
     app = await loadHandler(loaded, appFile, 'the handler (export default async function App(context) { ... } or module.exports = App)');
   }
+  app = withPlugins(app, config.plugins);
 
   let onError: Action<any> | undefined;
   let errorFile: string | undefined;
@@ -89,19 +82,44 @@ async function loadHandler(loaded: LoadedConfig, file: string, what: string): Pr
 }
 
 /**
- * `package.json`'s `main`, else `index.*`. A `main` naming a missing file falls back to `index.*`
- * too: `npm init` writes `"main": "index.js"` into projects whose handler is `index.ts`.
+ * Bottender 1.x's `plugins`: each is called with the context, in order, before the handler, as
+ * 1.x's `bot.extendContext` did. The handler's own return value (an action to run next) is kept.
  */
-function mainOrIndex(cwd: string): string | undefined {
+function withPlugins(app: Action<any>, plugins: readonly unknown[] | undefined): Action<any> {
+  if (!plugins || plugins.length === 0) return app;
+  const applied = plugins as ((context: unknown) => unknown)[];
+  const withThem: Action<any> = async (context, props) => {
+    for (const plugin of applied) await plugin(context);
+    return app(context, props);
+  };
+  Object.defineProperty(withThem, 'name', { value: app.name });
+  return withThem;
+}
+
+/** What to say when the bot folder has no handler at all. */
+function noHandler(cwd: string, detail: string): ConfigError {
+  return new ConfigError(
+    `no handler found in ${cwd}: add index.ts or index.js exporting async function App(context), ` +
+      `or set "app" in bottender.config${detail}`,
+  );
+}
+
+/**
+ * `package.json`'s `main`, else `index.*`. A `main` naming a missing file falls back to `index.*`
+ * too: `npm init` writes `"main": "index.js"` into projects whose handler is `index.ts`. Without
+ * either, the same "no handler found" message as a folder without `package.json`, naming `main`.
+ */
+function mainOrIndex(cwd: string): string {
   const index = findSource(cwd, 'index');
   const main = mainOfPackage(cwd);
-  if (main === undefined) return index;
-  try {
-    return requireModulePath(cwd, main, 'package.json: main');
-  } catch (error) {
-    if (index !== undefined) return index;
-    throw error;
+  if (main === undefined) {
+    if (index === undefined) throw noHandler(cwd, '');
+    return index;
   }
+  const found = findModule(cwd, main);
+  if (found !== undefined) return found;
+  if (index !== undefined) return index;
+  throw noHandler(cwd, ` (package.json's "main" names ${JSON.stringify(main)}, which does not exist)`);
 }
 
 /** `package.json`'s `main`, if set. */
@@ -123,12 +141,16 @@ function mainOfPackage(cwd: string): string | undefined {
 
 /** Resolves a module path as `require` would (exact, then with an extension, then a folder's index). */
 function requireModulePath(base: string, modulePath: string, key: string): string {
-  const target = path.resolve(base, modulePath);
-  const found = isFile(target) ? target : (findSource(path.dirname(target), path.basename(target)) ?? findSource(target, 'index'));
+  const found = findModule(base, modulePath);
   if (found === undefined) {
     throw new ConfigError(`${key} names ${JSON.stringify(modulePath)}, but no such module exists in ${base}`);
   }
   return found;
+}
+
+function findModule(base: string, modulePath: string): string | undefined {
+  const target = path.resolve(base, modulePath);
+  return isFile(target) ? target : (findSource(path.dirname(target), path.basename(target)) ?? findSource(target, 'index'));
 }
 
 function findSource(dir: string, name: string): string | undefined {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 
 import { ProjectModules } from './project-modules';
-import { ConfigError, describeValue, validateConfig } from './schema';
+import { describeValue } from '../errors/describe-value';
+import { ConfigError, validateConfig } from './schema';
 import type { BottenderConfig } from './types';
 
 /** The config file names looked for in the bot folder, first match wins. */

@@ -1,8 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { createJiti } from 'jiti';
+
+import { tarballName } from './drivers';
 
 type Jiti = ReturnType<typeof createJiti>;
 
@@ -89,6 +92,50 @@ export class ProjectModules {
     return alias;
   }
 
+  /**
+   * How to install the package `id` into this bot folder, as a shell command. Nothing here is on
+   * the npm registry yet (its `bottender` is the old 1.5.5), so the packages come as tarballs made
+   * by `npm run pack` in a clone of this repository:
+   * - when the bot installed `bottender` from such a tarball and the one of `id` lies beside it,
+   *   `npm install <that tarball>`;
+   * - when this CLI runs from a clone, the tarball in its `packs/` folder (made by `npm run pack`);
+   * - else the registry, at this version.
+   */
+  installCommand(id: string): string {
+    const own = ownPackage();
+    const tarball = tarballName(id, own.version);
+    const besideBottender = this.#bottenderTarballDir();
+    if (besideBottender !== undefined && existsSync(path.join(besideBottender, tarball))) {
+      return `npm install ${this.#shown(path.join(besideBottender, tarball))}`;
+    }
+    const repo = repositoryRoot();
+    if (repo !== undefined) {
+      const packed = path.join(repo, 'packs', tarball);
+      const install = `npm install ${this.#shown(packed)}`;
+      return existsSync(packed) ? install : `(cd ${this.#shown(repo)} && npm run pack) && ${install}`;
+    }
+    return `npm install ${id}@${own.version}`;
+  }
+
+  /** The folder of the tarball the bot's package.json installs `bottender` from, if it does. */
+  #bottenderTarballDir(): string | undefined {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(this.cwd, 'package.json'), 'utf8'));
+      const spec = manifest?.dependencies?.bottender ?? manifest?.devDependencies?.bottender;
+      if (typeof spec !== 'string' || !/^file:.*\.tgz$/.test(spec)) return undefined;
+      return path.dirname(path.resolve(this.cwd, spec.slice('file:'.length)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A path as short as it can be said from the bot folder. */
+  #shown(file: string): string {
+    const relative = path.relative(this.cwd, file);
+    const shown = relative.startsWith('..' + path.sep + '..' + path.sep + '..') || relative === '' ? file : relative;
+    return /[\s'"$`]/.test(shown) ? JSON.stringify(shown) : shown;
+  }
+
   #resolvesInProject(id: string): boolean {
     try {
       this.#require.resolve(id);
@@ -96,5 +143,25 @@ export class ProjectModules {
     } catch {
       return false;
     }
+  }
+}
+
+/** This installation's package.json (`bottender`). */
+export function ownPackage(): { name: string; version: string } {
+  const file = path.join(__dirname, '..', '..', 'package.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+}
+
+/**
+ * The clone of this repository this installation runs from, if it does: the folder above
+ * `packages/bottender` whose package.json is the workspace root.
+ */
+export function repositoryRoot(): string | undefined {
+  const candidate = path.resolve(__dirname, '..', '..', '..', '..');
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(candidate, 'package.json'), 'utf8'));
+    return manifest?.name === 'bottender-ts' && Array.isArray(manifest.workspaces) ? candidate : undefined;
+  } catch {
+    return undefined;
   }
 }

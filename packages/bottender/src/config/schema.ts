@@ -1,14 +1,18 @@
 import { z } from 'zod';
 
+import { describeValue } from '../errors/describe-value';
+import { didYouMean, unknownKeyMessage } from '../errors/closest-key';
+import { LOG_LEVELS } from '../runtime/log';
+import { BUILT_IN_DRIVERS, defaultChannelPath } from './drivers';
 import { isStoreInstance, storeInstanceExpected } from './store-shape';
 import type { BottenderConfig } from './types';
 
-/** The drivers known by name; see {@link BottenderConfig.session}. */
-export const BUILT_IN_DRIVERS = ['memory', 'file', 'redis', 'mongo', 'postgres'] as const;
+export { BUILT_IN_DRIVERS } from './drivers';
+export { describeValue } from '../errors/describe-value';
 
 /**
- * A configuration that cannot run. The message is one line that names the file, the key and what
- * was expected, so a CLI can print it as is and a deploy log shows the cause without a stack.
+ * A configuration that cannot run. The message names the file, the key and what was expected, one
+ * line per problem, so a CLI can print it as is and a deploy log shows the cause without a stack.
  */
 export class ConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -20,13 +24,25 @@ export class ConfigError extends Error {
 /** One problem found in a config: where, and what was expected there. */
 interface Issue {
   path: PropertyKey[];
-  /** What the key must be, e.g. `must be a number of minutes`. */
+  /** What the key must be, e.g. `must be a number of minutes`; followed by `(got ...)`. */
   expected: string;
+  /** Said after `(got ...)`, e.g. `; did you mean "redis"?`. */
+  hint?: string;
+  /** The whole text after the file's name, for problems that are not a wrong value (an unknown key). */
+  text?: string;
 }
 
-const DRIVER_EXPECTED =
-  'must be one of "memory", "file", "redis", "mongo", "postgres" or a key of session.stores with a store instance';
+/** The keys each level of the config may have; anything else is a typo or a leftover. */
+const TOP_KEYS = ['session', 'initialState', 'channels', 'plugins', 'app', 'onError', 'logLevel'] as const;
+const SESSION_KEYS = ['driver', 'expiresIn', 'stores', 'handlerTimeoutMs', 'eventIdWindow', 'lockTimeoutMs'] as const;
+const STORE_OPTION_KEYS: Record<string, readonly string[]> = {
+  memory: ['maxSize'],
+  file: ['dirname', 'sweepIntervalMs'],
+};
+
+const DRIVER_EXPECTED = `must be one of ${BUILT_IN_DRIVERS.map((d) => `"${d}"`).join(', ')} or a key of session.stores with a store instance`;
 const HANDLER_EXPECTED = 'must be the handler function or the path of a module exporting it';
+const PLUGIN_EXPECTED = 'must be a function taking the context, called before the handler, as in Bottender 1.x';
 
 const handlerSchema = z
   .custom<unknown>((value) => typeof value === 'function' || (typeof value === 'string' && value !== ''), {
@@ -37,9 +53,16 @@ const handlerSchema = z
 const optionsObject = (example: string) =>
   z.looseObject({}, { error: `must be an object of options such as ${example}` }).optional();
 
+/** A positive safe integer, with what it counts in the message. */
+const positiveInteger = (what: string) =>
+  z
+    .number({ error: `must be a positive integer (${what})` })
+    .refine((n) => Number.isSafeInteger(n) && n > 0, { error: `must be a positive integer (${what})` })
+    .optional();
+
 /**
- * The shape of the config. Unknown keys are kept at every level: Bottender 1.x configs carry keys
- * this version does not use (plugins, other channels' settings) and must load unchanged.
+ * The shape of the config's known keys. Unknown keys are refused by {@link keyIssues}, which can
+ * suggest the nearest known key, rather than by zod.
  */
 const configSchema = z.looseObject(
   {
@@ -53,18 +76,16 @@ const configSchema = z.looseObject(
               error: 'must be a number of minutes, 0 or more (0 or unset keeps sessions forever)',
             })
             .optional(),
+          handlerTimeoutMs: positiveInteger('milliseconds an event may hold its session before it is answered 503'),
+          eventIdWindow: positiveInteger('how many handled event ids each session remembers, to drop redeliveries'),
+          lockTimeoutMs: positiveInteger('milliseconds an event may wait for its session to be free'),
           stores: z
             .looseObject(
               {
                 memory: z
-                  .looseObject({
-                    maxSize: z
-                      .number({ error: 'must be a positive integer (how many sessions to keep)' })
-                      .refine((n) => Number.isSafeInteger(n) && n > 0, {
-                        error: 'must be a positive integer (how many sessions to keep)',
-                      })
-                      .optional(),
-                  }, { error: 'must be an object of options such as { maxSize: 500 }' })
+                  .looseObject({ maxSize: positiveInteger('how many sessions to keep') }, {
+                    error: 'must be an object of options such as { maxSize: 500 }',
+                  })
                   .optional(),
                 file: z
                   .looseObject(
@@ -72,6 +93,12 @@ const configSchema = z.looseObject(
                       dirname: z
                         .string({ error: 'must be a folder path such as ".sessions"' })
                         .min(1, { error: 'must be a folder path such as ".sessions"' })
+                        .optional(),
+                      sweepIntervalMs: z
+                        .number({ error: 'must be a number of milliseconds, 0 to turn the sweep off' })
+                        .refine((n) => Number.isSafeInteger(n) && n >= 0, {
+                          error: 'must be a number of milliseconds, 0 to turn the sweep off',
+                        })
                         .optional(),
                     },
                     { error: 'must be an object of options such as { dirname: ".sessions" }' },
@@ -109,6 +136,14 @@ const configSchema = z.looseObject(
         { error: 'must be an object of channels by name, such as { line: { enabled: true, ... } }' },
       )
       .optional(),
+    plugins: z
+      .array(z.custom<unknown>((value) => typeof value === 'function', { error: PLUGIN_EXPECTED }), {
+        error: 'must be an array of plugin functions, each called with the context before the handler',
+      })
+      .optional(),
+    logLevel: z
+      .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.map((level) => `"${level}"`).join(', ')}` })
+      .optional(),
     app: handlerSchema,
     onError: handlerSchema,
   },
@@ -119,32 +154,76 @@ const configSchema = z.looseObject(
 const CHANNEL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * Checks a loaded config and returns it unchanged, or throws one {@link ConfigError} whose message
- * names `label` (the config file), the first bad key, what it must be and what it was.
+ * Checks a loaded config and returns it unchanged, or throws one {@link ConfigError} listing every
+ * problem, one line each: the file (`label`), the key, what it must be and what it was. The first
+ * line ends with `(and N more problems)` when there are more.
  */
 export function validateConfig<T = BottenderConfig>(input: unknown, label: string): T {
   const result = configSchema.safeParse(input);
   const issues: Issue[] = result.success
-    ? semanticIssues(input as BottenderConfig)
+    ? []
     : result.error.issues.map((issue) => ({ path: issue.path, expected: issue.message }));
+  if (isRecord(input)) issues.push(...keyIssues(input), ...semanticIssues(input));
   if (issues.length > 0) throw new ConfigError(formatIssues(label, input, issues));
   return input as T;
 }
 
-/** Rules between keys, checked once every key has the right type. */
+/** Keys no level of the config knows: each named with the nearest known key. */
+function keyIssues(config: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  const unknown = (where: PropertyKey[], object: Record<string, unknown>, known: readonly string[]) => {
+    for (const key of Object.keys(object)) {
+      if (known.includes(key)) continue;
+      const prefix = where.map(String).join('.');
+      issues.push({ path: [...where, key], expected: '', text: unknownKeyMessage(prefix, key, known).replace(/^\./, '') });
+    }
+  };
+  unknown([], config, TOP_KEYS);
+  const session = config.session;
+  if (!isRecord(session)) return issues;
+  unknown(['session'], session, SESSION_KEYS);
+  const stores = session.stores;
+  if (!isRecord(stores)) return issues;
+  for (const [name, options] of Object.entries(stores)) {
+    const known = STORE_OPTION_KEYS[name];
+    if (known !== undefined && isRecord(options) && !isStoreInstance(options)) {
+      unknown(['session', 'stores', name], options, known);
+    } else if (
+      !(BUILT_IN_DRIVERS as readonly string[]).includes(name) &&
+      name !== session.driver &&
+      isRecord(options) &&
+      !isStoreInstance(options)
+    ) {
+      // Options under a name no driver has: likely a misspelled driver's options.
+      const hint = didYouMean(name, BUILT_IN_DRIVERS, { quote: false });
+      if (hint !== '') {
+        issues.push({
+          path: ['session', 'stores', name],
+          expected: '',
+          text: `session.stores.${name} is not a driver's options nor a store instance${hint}`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Rules between keys; each looks only at values of the right type (zod reports the others). */
 function semanticIssues(config: BottenderConfig): Issue[] {
   const issues: Issue[] = [];
-  const driver = config.session?.driver ?? 'memory';
-  const stores = (config.session?.stores ?? {}) as Record<string, unknown>;
-  const selected = Object.hasOwn(stores, driver) ? stores[driver] : undefined;
-  if (!(BUILT_IN_DRIVERS as readonly string[]).includes(driver)) {
+  const session = isRecord(config.session) ? config.session : {};
+  const driver = session.driver ?? 'memory';
+  const stores = (isRecord(session.stores) ? session.stores : {}) as Record<string, unknown>;
+  if (typeof driver === 'string' && !(BUILT_IN_DRIVERS as readonly string[]).includes(driver)) {
+    const selected = Object.hasOwn(stores, driver) ? stores[driver] : undefined;
     if (selected === undefined) {
-      issues.push({ path: ['session', 'driver'], expected: DRIVER_EXPECTED });
+      const instances = Object.keys(stores).filter((name) => isStoreInstance(stores[name]));
+      issues.push({ path: ['session', 'driver'], expected: DRIVER_EXPECTED, hint: didYouMean(driver, [...BUILT_IN_DRIVERS, ...instances]) });
     } else if (!isStoreInstance(selected)) {
       issues.push({ path: ['session', 'stores', driver], expected: storeInstanceExpected(selected) });
     }
   }
-  if (config.initialState !== undefined) {
+  if (isRecord(config.initialState)) {
     try {
       JSON.stringify(config.initialState);
     } catch (error) {
@@ -152,8 +231,8 @@ function semanticIssues(config: BottenderConfig): Issue[] {
     }
   }
   const paths = new Map<string, string>();
-  for (const [name, channel] of Object.entries(config.channels ?? {})) {
-    if (!channel?.enabled) continue;
+  for (const [name, channel] of Object.entries(isRecord(config.channels) ? config.channels : {})) {
+    if (!isRecord(channel) || channel.enabled !== true) continue;
     if (!CHANNEL_NAME.test(name)) {
       issues.push({
         path: ['channels', name],
@@ -161,7 +240,7 @@ function semanticIssues(config: BottenderConfig): Issue[] {
       });
       continue;
     }
-    const path = channel.path ?? `/webhooks/${name}`;
+    const path = typeof channel.path === 'string' ? channel.path : defaultChannelPath(name);
     const other = paths.get(path);
     if (other !== undefined) {
       issues.push({ path: ['channels', name, 'path'], expected: `must differ from channels.${other}'s path` });
@@ -172,16 +251,20 @@ function semanticIssues(config: BottenderConfig): Issue[] {
 }
 
 /** Keys whose values are safe to echo; anything else may be a secret and is only described. */
-const ECHOED_KEYS = new Set(['driver', 'expiresIn', 'enabled', 'path', 'maxSize', 'dirname', 'app', 'onError']);
+const ECHOED_KEYS = new Set(['driver', 'expiresIn', 'enabled', 'path', 'maxSize', 'dirname', 'app', 'onError', 'logLevel']);
 
 function formatIssues(label: string, input: unknown, issues: Issue[]): string {
-  const [first] = issues;
-  const key = first.path.map(String).join('.');
-  const value = valueAt(input, first.path);
-  const last = first.path[first.path.length - 1];
-  const got = describeValue(value, typeof last === 'string' && ECHOED_KEYS.has(last));
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return `${label}${key ? `: ${key}` : ''} ${first.expected} (got ${got})${more}`;
+  const lines = issues.map((issue) => `${label}${formatIssue(input, issue)}`);
+  if (lines.length > 1) lines[0] += ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})`;
+  return lines.join('\n');
+}
+
+function formatIssue(input: unknown, issue: Issue): string {
+  if (issue.text !== undefined) return `: ${issue.text}`;
+  const key = issue.path.map(String).join('.');
+  const last = issue.path[issue.path.length - 1];
+  const got = describeValue(valueAt(input, issue.path), { echo: typeof last === 'string' && ECHOED_KEYS.has(last) });
+  return `${key ? `: ${key}` : ''} ${issue.expected} (got ${got})${issue.hint ?? ''}`;
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -193,24 +276,7 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return value;
 }
 
-/** Describes a value for an error message without echoing strings that may be secrets. */
-export function describeValue(value: unknown, echo = false): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') {
-    if (!echo) return value === '' ? 'an empty string' : 'a string';
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    const name = Object.getPrototypeOf(value)?.constructor?.name;
-    return name && name !== 'Object' ? `${article(name)} ${name} instance` : 'an object';
-  }
-  return `${article(typeof value)} ${typeof value}`;
+function isRecord(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
-}

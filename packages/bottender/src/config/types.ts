@@ -3,14 +3,17 @@ import type { Context } from '../context/context';
 import type { AnyState, SessionStore } from '../session/types';
 import type { MemoryStoreOptions } from '../stores/memory';
 
-/** The session drivers Bottender knows by name; any other name must be a key of `session.stores`. */
-export type BuiltInDriver = 'memory' | 'file' | 'redis' | 'mongo' | 'postgres';
+import type { LogLevel } from '../runtime/log';
+import type { BuiltInDriver } from './drivers';
+
+export type { BuiltInDriver } from './drivers';
 
 /** `session.stores.file`: where the file driver keeps one JSON file per session. */
 export interface FileDriverOptions {
   /** The folder, relative to the bot folder. Default `.sessions`. */
   dirname?: string;
-  [key: string]: unknown;
+  /** How often expired files are removed, in milliseconds; 0 turns the sweep off. Default 10 minutes. */
+  sweepIntervalMs?: number;
 }
 
 /**
@@ -36,6 +39,16 @@ export interface SessionConfig {
   /** Inactivity expiry in minutes; 0 or unset keeps sessions forever. */
   expiresIn?: number;
   stores?: SessionStoresConfig;
+  /**
+   * How long one event may hold its session, in milliseconds: past it the event is answered 503
+   * (the platform redelivers it) and what its handler does afterwards is discarded. Waiting for
+   * the session counts too. Positive integer; the runtime's default applies when unset.
+   */
+  handlerTimeoutMs?: number;
+  /** How many handled event ids each session remembers, so a redelivered event runs once. Default 64. */
+  eventIdWindow?: number;
+  /** How long an event may wait for another process to release its session, in milliseconds. Default 10 000. */
+  lockTimeoutMs?: number;
 }
 
 /**
@@ -66,6 +79,15 @@ export interface BottenderConfig<State extends AnyState = AnyState> {
   app?: Action<Context<State>> | string;
   /** The error handler, or a module path. Default: `_error.{ts,js,...}` in the bot folder if present. */
   onError?: Action<Context<State>> | string;
-  /** Other keys (Bottender 1.x's `plugins`, for example) are accepted and ignored. */
-  [key: string]: unknown;
+  /**
+   * Bottender 1.x's plugins: functions called with the context, in order, before the handler runs
+   * (to add helpers to it, for example).
+   */
+  plugins?: ((context: Context<State>) => void | Promise<void>)[];
+  /**
+   * What the bot logs on stderr: `error`, `warn` (default of `bottender start`), `info` (one line
+   * per webhook; default of `bottender dev`, or `start --verbose`), `debug` (also every
+   * `bottender:*` debug namespace).
+   */
+  logLevel?: LogLevel;
 }
