@@ -54,7 +54,6 @@ if (availability) {
     expiryGraceMs: 1_000,
   });
 } else {
-  test('redis session store conformance (NOT RUN: no Redis, see the warning above)', () => {
-    console.warn('!!! the redis conformance suite did not run');
-  });
+  // Reported by Jest as skipped (after redisAvailability's notice), never as passed.
+  test.skip('redis session store conformance (no Redis: see the notice above)', () => {});
 }

@@ -1,6 +1,6 @@
 import { sessionKeys } from '../src';
 import { type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
+import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 import { StoreFactory, uniquePrefix } from './support/stores';
 
 /**
@@ -8,6 +8,7 @@ import { StoreFactory, uniquePrefix } from './support/stores';
  * outlive its lease: the next event for that session, at another process, proceeds after it,
  * with the state as last committed (the dead process's half-done event left no trace).
  */
+const it = redisTest('redis, killed lock holder');
 let redis: TestRedis | undefined;
 let stores: StoreFactory;
 let bots: BotProcess[] = [];
@@ -24,8 +25,8 @@ afterAll(async () => {
 
 const LEASE_MS = 1_500;
 
-test('killing the process that holds a lock: the next event proceeds after the lease, from the last commit', async () => {
-  if (!redis) return warnSkipped('killed lock holder', 'no Redis');
+it('killing the process that holds a lock: the next event proceeds after the lease, from the last commit', async () => {
+  if (!redis) throw new Error('no Redis');
   const keyPrefix = uniquePrefix('crash');
   const settings = { redisUrl: redis.url, keyPrefix, lockLeaseMs: LEASE_MS, lockTimeoutMs: 8_000 };
   const [doomed, survivor] = (bots = await Promise.all([spawnBot(settings), spawnBot(settings)]));

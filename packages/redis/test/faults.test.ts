@@ -3,7 +3,7 @@ import { TestConnector } from 'bottender/testing';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore } from '../src';
-import { freePort, startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
+import { freePort, redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 import { record, StoreFactory } from './support/stores';
 
 /**
@@ -11,6 +11,7 @@ import { record, StoreFactory } from './support/stores';
  * start, 503 answers (never a crash, never a 200 without a write) while it is gone, and handling
  * that resumes by itself. These tests stop and start their own redis-server.
  */
+const it = redisTest('redis faults', 'own server');
 let redis: TestRedis | undefined;
 let stores: StoreFactory;
 
@@ -22,8 +23,8 @@ afterEach(() => stores?.closeAll());
 afterAll(() => redis?.dispose());
 
 function withOwnRedis(name: string, body: (redis: TestRedis) => Promise<void>): void {
-  test(name, async () => {
-    if (!redis?.controllable) return warnSkipped(name, 'needs a redis-server the tests start and stop');
+  it(name, async () => {
+    if (!redis?.controllable) throw new Error('no redis-server of our own');
     await body(redis);
   });
 }
@@ -97,9 +98,9 @@ test('serve() refuses to start when Redis is unreachable, naming where it looked
   await store.close();
 });
 
-test('a wrong password is a clear start error; the right one and db work', async () => {
+it('a wrong password is a clear start error; the right one and db work', async () => {
   const guarded = await startRedisOrSkip('redis faults (password)', { args: ['--requirepass', 's3cret'] });
-  if (!guarded?.controllable) return warnSkipped('password', 'needs a redis-server the tests start');
+  if (!guarded?.controllable) throw new Error('no redis-server of our own');
   const wrong = new RedisSessionStore({ host: guarded.host, port: guarded.port, password: 'nope', logger: silentLogger });
   const right = new RedisSessionStore({ host: guarded.host, port: guarded.port, password: 's3cret', db: 3 });
   const raw = new Redis({ port: guarded.port, password: 's3cret', db: 3, lazyConnect: true });

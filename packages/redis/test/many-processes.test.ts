@@ -1,5 +1,5 @@
 import { type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
+import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 import { StoreFactory, uniquePrefix } from './support/stores';
 
 /**
@@ -7,6 +7,7 @@ import { StoreFactory, uniquePrefix } from './support/stores';
  * session arrive at the same time, spread over the three, while 200 events of 200 other sessions
  * arrive too. No update may be lost or forked, and the busy session must not hold up the others.
  */
+const it = redisTest('redis, three bot processes');
 let redis: TestRedis | undefined;
 let stores: StoreFactory;
 let bots: BotProcess[] = [];
@@ -21,8 +22,8 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-test('600 concurrent events of one session over three processes: count 600, 600 handler runs, others in parallel', async () => {
-  if (!redis) return warnSkipped('three processes', 'no Redis');
+it('600 concurrent events of one session over three processes: count 600, 600 handler runs, others in parallel', async () => {
+  if (!redis) throw new Error('no Redis');
   const keyPrefix = uniquePrefix('three');
   const settings = { redisUrl: redis.url, keyPrefix, lockLeaseMs: 5_000, lockTimeoutMs: 20_000, handlerDelayMs: 1 };
   bots = await Promise.all([spawnBot(settings), spawnBot(settings), spawnBot(settings)]);

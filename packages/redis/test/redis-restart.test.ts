@@ -1,5 +1,5 @@
 import { type Answer, type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './support/redis-server';
+import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 import { StoreFactory, uniquePrefix } from './support/stores';
 
 /**
@@ -8,6 +8,7 @@ import { StoreFactory, uniquePrefix } from './support/stores';
  * the platform redelivers it); never 200 without the write. The processes stay up and recover on
  * their own. Redis here keeps an fsynced append-only file, so its data survives the restart.
  */
+const it = redisTest('redis, restart under load', 'own server');
 let redis: TestRedis | undefined;
 let stores: StoreFactory;
 let bots: BotProcess[] = [];
@@ -29,11 +30,11 @@ const OUTAGE_AFTER_MS = 800;
 const OUTAGE_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test.each([
+it.each([
   ['stopped (SIGTERM) and restarted', 'stop'],
   ['killed (SIGKILL) and restarted', 'kill'],
 ] as const)('Redis %s under load: every event is 200-and-written or an error; none both, none lost', async (_how, stop) => {
-  if (!redis?.controllable) return warnSkipped('restart under load', 'needs a redis-server the tests start and stop');
+  if (!redis?.controllable) throw new Error('no redis-server of our own');
   const keyPrefix = uniquePrefix('restart');
   const settings = { redisUrl: redis.url, keyPrefix, lockLeaseMs: 2_000, lockTimeoutMs: 5_000 };
   bots = await Promise.all([spawnBot(settings), spawnBot(settings)]);

@@ -106,6 +106,9 @@ export async function startRedisServer(options: StartOptions = {}): Promise<Test
   };
 }
 
+/** Whether this file already printed the no-Redis notice (once is loud enough). */
+let warned = false;
+
 /**
  * Decides, synchronously (so a test file can decide which tests to define), where the tests get
  * their Redis: `'server'` when a redis-server binary exists (they start their own), `'url'` when
@@ -116,7 +119,9 @@ export function redisAvailability(suite: string): 'server' | 'url' | undefined {
   if (hasRedisServer()) return 'server';
   if (process.env.REDIS_URL) return 'url';
   const message = `${suite}: no redis-server binary on PATH and no REDIS_URL set`;
-  if (process.env.CI && process.env.CI !== 'false') throw new Error(`${message}; a CI run must test against a real Redis`);
+  if (inCI()) throw new Error(`${message}; a CI run must test against a real Redis`);
+  if (warned) return undefined;
+  warned = true;
   console.warn(`\n!!!!!!!!!!\n!!! SKIPPED: ${message}.\n!!! These tests did NOT run. Install Redis or set REDIS_URL.\n!!!!!!!!!!\n`);
   return undefined;
 }
@@ -149,9 +154,29 @@ export async function startRedisOrSkip(suite: string, options: StartOptions = {}
   };
 }
 
-/** Warns loudly that one test did not run; the tests call it when their precondition is missing. */
-export function warnSkipped(test: string, why: string): void {
-  console.warn(`!!! SKIPPED ${JSON.stringify(test)}: ${why}`);
+/** What a test file needs: any Redis, or one it starts itself (to stop, kill, pause or cluster it). */
+export type RedisNeed = 'any' | 'own server';
+
+/**
+ * Jest's `test` when the Redis a file needs can be had, else `test.skip`, so a run without Redis
+ * reports these tests as skipped, never as passed. Decided once, when the file is loaded (Jest
+ * needs to know which tests to skip before any of them runs). Without it a local run prints a
+ * loud notice; a CI run (CI=true) throws instead, which fails the file: CI has redis-server.
+ */
+export function redisTest(suite: string, need: RedisNeed = 'any'): jest.It {
+  const where = redisAvailability(suite);
+  if (where === undefined) return test.skip;
+  if (need === 'own server' && where !== 'server') {
+    const message = `${suite}: needs a redis-server binary on PATH (the tests stop, kill or reconfigure it; REDIS_URL cannot be)`;
+    if (inCI()) throw new Error(`${message}; a CI run must run them`);
+    console.warn(`\n!!!!!!!!!!\n!!! SKIPPED: ${message}.\n!!! These tests did NOT run.\n!!!!!!!!!!\n`);
+    return test.skip;
+  }
+  return test;
+}
+
+function inCI(): boolean {
+  return Boolean(process.env.CI) && process.env.CI !== 'false';
 }
 
 /** Resolves once `PING` on `port` gets an answer (`+PONG`, or `-NOAUTH` from a server with a password). */

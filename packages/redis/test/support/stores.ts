@@ -2,7 +2,7 @@ import { type SessionRecord, silentLogger } from 'bottender';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore, type RedisStoreOptions } from '../../src';
-import { startRedisOrSkip, type TestRedis, warnSkipped } from './redis-server';
+import { redisTest, startRedisOrSkip, type TestRedis } from './redis-server';
 
 let prefixes = 0;
 
@@ -71,14 +71,15 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 /**
  * Sets up one test file against a private redis-server: starts it before the file's tests,
- * closes every store after each test, and stops it after the file. `withRedis` defines a test
- * that warns loudly and does nothing when no Redis could be had (outside CI only: in CI
- * `startRedisOrSkip` fails instead).
+ * closes every store after each test, and stops it after the file. `withRedis` defines a test,
+ * or, when no Redis can be had, a skipped one (Jest reports it skipped, after a loud notice;
+ * in CI the file fails instead, see {@link redisTest}).
  */
 export function useRedisSuite(label: string): {
   stores: Pick<StoreFactory, 'store' | 'client'>;
   withRedis: (name: string, body: () => Promise<void>) => void;
 } {
+  const it = redisTest(label);
   let redis: TestRedis | undefined;
   let factory: StoreFactory | undefined;
   beforeAll(async () => {
@@ -92,10 +93,6 @@ export function useRedisSuite(label: string): {
       store: (options) => factory!.store(options),
       client: () => factory!.client(),
     },
-    withRedis: (name, body) =>
-      test(name, async () => {
-        if (!redis) return warnSkipped(name, 'no Redis');
-        await body();
-      }),
+    withRedis: (name, body) => it(name, body),
   };
 }
