@@ -11,10 +11,14 @@ function npm(args, cwd = ROOT) {
   return result.status === 0;
 }
 
-/** Builds packages/*\/dist (tsc -b, incremental). A failed build leaves the last dist in use. */
+/**
+ * Builds packages/*\/dist (tsc -b, incremental). A failed build stops the bench: the dist left
+ * over from an earlier build is not the code in the tree, and figures measured on it would be
+ * reported as if they were.
+ */
 export function buildPackages() {
   if (!npm(['run', 'build', '--silent'])) {
-    console.warn('bench: `npm run build` failed; measuring the dist already built, if any.');
+    throw new Error('`npm run build` failed (see above); nothing measured. Fix the build and run the bench again.');
   }
 }
 
