@@ -79,8 +79,33 @@ describe('runConsoleChat', () => {
     const { printed } = await chat('hi\n/session\n', { bot });
     const [, line] = printed.split('\n');
     const session = JSON.parse(line);
-    expect(session).toEqual({ id: 'console:you', platform: 'console', lastActivity: expect.any(String), version: 1 });
+    expect(session).toEqual({ id: 'console:you', platform: 'console', lastActivity: expect.any(String), version: 1, expiresAt: null });
     expect(Number.isNaN(Date.parse(session.lastActivity))).toBe(false);
+  });
+
+  it('/session shows when the session expires, with expiresIn', async () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const bot = makeBot(counter, { expiresIn: 30, now: () => now });
+    const { printed } = await chat('hi\n/session\n', { bot, expiresIn: 30, now: () => now });
+    expect(JSON.parse(printed.split('\n')[1])).toMatchObject({
+      lastActivity: '2026-01-01T12:00:00.000Z',
+      expiresAt: '2026-01-01T12:30:00.000Z',
+    });
+  });
+
+  it('/reset puts the session back to initialState', async () => {
+    const bot = makeBot();
+    const { printed } = await chat('hi\nhi\n/reset\n/state\nhi\n', { bot });
+    expect(printed).toBe(
+      'Bot > Count: 1\nBot > Count: 2\n' +
+        'Session console:you reset; the next message starts from initialState {"count":0}.\n' +
+        '{"count":0}\nBot > Count: 1\n',
+    );
+  });
+
+  it('/help lists the commands and the chat goes on', async () => {
+    const { printed } = await chat('/help\nhi\n/help\nhi\n');
+    expect(printed.split('\n').filter((line) => line.startsWith('Bot >'))).toEqual(['Bot > Count: 1', 'Bot > Count: 2']);
   });
 
   it('stops at /exit without reading further lines', async () => {
@@ -96,8 +121,8 @@ describe('runConsoleChat', () => {
   it('answers an unknown command with one line of help, and ignores blank lines', async () => {
     const { printed } = await chat('/nope\n\n   \n/help\n');
     expect(printed.split('\n')).toEqual([
-      'Unknown command "/nope". Commands: /state, /session, /payload <data>, /help, /exit.',
-      'Commands: /state, /session, /payload <data>, /help, /exit. Start a message with // to send text beginning with /.',
+      'Unknown command "/nope". Commands: /state, /session, /reset, /payload <data>, /help, /exit.',
+      'Commands: /state, /session, /reset, /payload <data>, /help, /exit. Start a message with // to send text beginning with /.',
       '',
     ]);
   });
@@ -153,6 +178,17 @@ describe('runConsoleChat', () => {
     input.end('hi\n/exit\n');
     await runConsoleChat({ bot: makeBot(), input, output, terminal: true });
     expect(printed).toContain('You > ');
+    expect(printed).toContain('Bot > Count: 1\n');
+  });
+
+  it('on a terminal, /help does not end the chat, and input that ends mid-line ends it cleanly', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+    input.end('/help\nhi\n');
+    await runConsoleChat({ bot: makeBot(), input, output, terminal: true });
+    expect(printed).toContain('Commands: ');
     expect(printed).toContain('Bot > Count: 1\n');
   });
 });

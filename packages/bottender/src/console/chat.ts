@@ -26,7 +26,10 @@ export interface ConsoleChatOptions {
 }
 
 /** The commands, for `/help` and unknown commands. */
-export const CONSOLE_COMMANDS = '/state, /session, /payload <data>, /help, /exit';
+export const CONSOLE_COMMANDS = '/state, /session, /reset, /payload <data>, /help, /exit';
+
+/** What a command asks of the chat loop: to end it, or (nothing) to read the next line. */
+type CommandResult = 'exit' | undefined;
 
 /**
  * Chats with the bot in the terminal. Each line is a text event of the session `console:<user>`,
@@ -45,6 +48,14 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   const print = (line: string) => output.write(`${line}\n`);
 
   const rl = createInterface({ input, output: terminal ? output : undefined, terminal, prompt: 'You > ' });
+  // The input may end while a line is being handled; Node 24's readline then refuses prompt().
+  let closed = false;
+  rl.once('close', () => {
+    closed = true;
+  });
+  const prompt = () => {
+    if (terminal && !closed) rl.prompt();
+  };
   const stop = () => rl.close();
   // Ctrl+C in a terminal arrives as a key press, not a signal: leave as /exit does.
   rl.on('SIGINT', stop);
@@ -59,41 +70,57 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     }
   };
 
-  const commands: Record<string, (argument: string) => Promise<boolean | void>> = {
-    exit: async () => true,
-    quit: async () => true,
-    help: async () => print(`Commands: ${CONSOLE_COMMANDS}. Start a message with // to send text beginning with /.`),
+  const commands: Record<string, (argument: string) => Promise<CommandResult>> = {
+    exit: async () => 'exit',
+    quit: async () => 'exit',
+    help: async () => {
+      print(`Commands: ${CONSOLE_COMMANDS}. Start a message with // to send text beginning with /.`);
+      return undefined;
+    },
     state: async () => {
       const record = await readSession(options, sessionId, errorOutput);
-      if (record === null) return;
-      print(JSON.stringify(record?.state ?? options.initialState ?? {}));
+      if (record !== null) print(JSON.stringify(record?.state ?? options.initialState ?? {}));
+      return undefined;
     },
     session: async () => {
       const record = await readSession(options, sessionId, errorOutput);
-      if (record === null) return;
+      if (record === null) return undefined;
       if (record === undefined) {
         print(`No session ${sessionId} yet: the first message starts it from initialState.`);
-        return;
+        return undefined;
       }
       const { id, platform, lastActivity, version } = record;
-      print(JSON.stringify({ id, platform, lastActivity: new Date(lastActivity).toISOString(), version }));
+      const expiresAt = options.expiresIn ? new Date(lastActivity + options.expiresIn * 60_000).toISOString() : null;
+      print(JSON.stringify({ id, platform, lastActivity: new Date(lastActivity).toISOString(), version, expiresAt }));
+      return undefined;
+    },
+    reset: async () => {
+      try {
+        await options.bot.store.delete(sessionId);
+      } catch (error) {
+        errorOutput.write(`session ${sessionId} could not be reset: ${(error as Error)?.message ?? error}\n`);
+        return undefined;
+      }
+      print(`Session ${sessionId} reset; the next message starts from initialState ${JSON.stringify(options.initialState ?? {})}.`);
+      return undefined;
     },
     payload: async (argument) => {
       if (argument === '') print('Usage: /payload <data>');
       else await send({ payload: argument });
+      return undefined;
     },
   };
 
   let byCommand = false;
   try {
-    if (terminal) rl.prompt();
+    prompt();
     for await (const line of rl) {
       if (line.startsWith('/') && !line.startsWith('//')) {
         const [, name = '', argument = ''] = /^\/(\S*)\s*(.*)$/.exec(line.trim()) ?? [];
         const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
         if (command === undefined) {
           print(`Unknown command ${JSON.stringify(`/${name}`)}. Commands: ${CONSOLE_COMMANDS}.`);
-        } else if (await command(argument)) {
+        } else if ((await command(argument)) === 'exit') {
           byCommand = true;
           break;
         }
@@ -101,7 +128,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         await send({ message: { text: line.startsWith('//') ? line.slice(1) : line } });
       }
       if (options.signal?.aborted) break;
-      if (terminal) rl.prompt();
+      prompt();
     }
   } finally {
     rl.close();
