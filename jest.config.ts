@@ -16,7 +16,7 @@ const config: Config = {
   moduleNameMapper: {
     '^bottender$': '<rootDir>/packages/bottender/src/index.ts',
     '^bottender/(testing|connector|store|router)$': '<rootDir>/packages/bottender/src/$1/index.ts',
-    '^@bottender/(line|redis|telegram|slack|mongo|postgres)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@bottender/(line|redis|telegram|slack|mongo|postgres|dev-console)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
