@@ -1,0 +1,333 @@
+import type { ViewResponseAction } from '@slack/bolt';
+import type {
+  ChatDeleteArguments,
+  ChatDeleteScheduledMessageArguments,
+  ChatGetPermalinkArguments,
+  ChatGetPermalinkResponse,
+  ChatMeMessageArguments,
+  ChatPostEphemeralArguments,
+  ChatPostMessageArguments,
+  ChatScheduledMessagesListArguments,
+  ChatScheduledMessagesListResponse,
+  ChatScheduleMessageArguments,
+  ChatUpdateArguments,
+  ViewsOpenArguments,
+  ViewsOpenResponse,
+  ViewsPublishArguments,
+  ViewsPushArguments,
+  ViewsPushResponse,
+  ViewsUpdateArguments,
+  WebClient,
+} from '@slack/web-api';
+import { Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
+import type { AnyState } from 'bottender/store';
+
+import { isObject, requireObject, requireString } from './checks';
+import { snakeKeys, wrapMetadata } from './compat';
+import type { SlackEvent } from './event';
+import { Outbox } from './outbox';
+import type { SlackTransport } from './transport';
+import { callSlack, postToResponseUrl } from './web-api';
+
+/** Slack takes at most this many characters in a message's `text`. */
+export const MAX_TEXT_LENGTH = 40_000;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** `T` with `channel` optional: the context fills in the event's channel. */
+type InChannel<T> = DistributiveOmit<T, 'channel'> & { channel?: string };
+
+/** What a message may carry besides its text: blocks, attachments, `thread_ts`, `unfurl_links`, ... */
+export type SlackMessageOptions = Partial<DistributiveOmit<ChatPostMessageArguments, 'channel' | 'text'>>;
+/** A message given as an object (`{ text, blocks, ... }`), for `postMessage`, `postEphemeral` and `respond`. */
+export type SlackMessage = Record<string, unknown> & { text?: string; blocks?: unknown[]; attachments?: unknown[] };
+/** What `respond()` posts to the `response_url`: a message plus `response_type`, `replace_original`, ... */
+export type SlackResponse = SlackMessage & {
+  response_type?: 'in_channel' | 'ephemeral';
+  replace_original?: boolean;
+  delete_original?: boolean;
+  thread_ts?: string;
+};
+
+/** View arguments whose `trigger_id` the context fills in from the event. */
+type WithOptionalTrigger<T> = DistributiveOmit<T, 'trigger_id' | 'interactivity_pointer'> & {
+  trigger_id?: string;
+  interactivity_pointer?: string;
+};
+
+/** Everything a {@link SlackContext} needs from its connector. */
+export interface SlackContextServices {
+  client: WebClient;
+  transport: SlackTransport;
+  origin: string;
+}
+
+/** Bottender 1.x's `context.chat`: Slack's chat methods with the event's channel filled in. */
+export interface SlackChatMethods {
+  /** Posts a message after the commit. */
+  postMessage(options: InChannel<ChatPostMessageArguments>): Promise<void>;
+  /** Posts a message only the event's user sees, after the commit. */
+  postEphemeral(options: DistributiveOmit<InChannel<ChatPostEphemeralArguments>, 'user'> & { user?: string }): Promise<void>;
+  /** Edits a message (`ts`) after the commit. */
+  update(options: InChannel<ChatUpdateArguments>): Promise<void>;
+  /** Deletes a message (`ts`) after the commit. */
+  delete(options: InChannel<ChatDeleteArguments>): Promise<void>;
+  /** Posts a `/me` message after the commit. */
+  meMessage(options: InChannel<ChatMeMessageArguments>): Promise<void>;
+  /** Schedules a message (`post_at`) after the commit. */
+  scheduleMessage(options: InChannel<ChatScheduleMessageArguments>): Promise<void>;
+  /** Cancels a scheduled message after the commit. */
+  deleteScheduledMessage(options: InChannel<ChatDeleteScheduledMessageArguments>): Promise<void>;
+  /** A message's permalink, asked of Slack now. */
+  getPermalink(options: InChannel<ChatGetPermalinkArguments>): Promise<ChatGetPermalinkResponse>;
+  scheduledMessages: {
+    /** Scheduled messages, asked of Slack now. */
+    list(options?: ChatScheduledMessagesListArguments): Promise<ChatScheduledMessagesListResponse>;
+  };
+}
+
+/** Bottender 1.x's `context.views`: modals and the app home. */
+export interface SlackViewMethods {
+  /** Opens a modal now (a `trigger_id` works for 3 seconds); the event's `trigger_id` is used unless given. */
+  open(options: WithOptionalTrigger<ViewsOpenArguments>): Promise<ViewsOpenResponse>;
+  /** Pushes a modal onto the open one now; the event's `trigger_id` is used unless given. */
+  push(options: WithOptionalTrigger<ViewsPushArguments>): Promise<ViewsPushResponse>;
+  /** Replaces a modal (`view_id` or `external_id`) after the commit. */
+  update(options: ViewsUpdateArguments): Promise<void>;
+  /** Publishes a user's app home after the commit; the event's user unless `user_id` is given. */
+  publish(options: Omit<ViewsPublishArguments, 'user_id'> & { user_id?: string }): Promise<void>;
+}
+
+/**
+ * The handler's context for Slack inputs, with the methods of Bottender 1.x's SlackContext.
+ *
+ * Calls that change what people see (messages, ephemeral messages, `respond`, view updates, the
+ * app home) are queued and made once the event's state is saved, in the order queued (see
+ * {@link Outbox}); they resolve when queued. Opening and pushing modals happen at once: their
+ * `trigger_id` expires 3 seconds after the click. Reads (`getPermalink`, scheduled messages) are
+ * asked now. `client` is the SDK's WebClient for anything else, untied to the commit.
+ *
+ * A view submission's answer (`response_action`) and a slash command's or action's immediate
+ * answer are set with {@link setResponseAction} and {@link setAnswer}.
+ */
+export class SlackContext<State extends AnyState = AnyState> extends Context<State, SlackEvent> {
+  /** The SDK's Web API client (the bot token): any method, called now. */
+  readonly client: WebClient;
+  readonly chat: SlackChatMethods;
+  readonly views: SlackViewMethods;
+  readonly #outbox = new Outbox();
+  readonly #services: SlackContextServices;
+  readonly #answer: ContextInit<State, SlackEvent>['answer'];
+
+  constructor(init: ContextInit<State, SlackEvent>, services: SlackContextServices) {
+    super(init);
+    this.client = services.client;
+    this.#services = services;
+    this.#answer = init.answer;
+    this.chat = {
+      postMessage: async (options) => this.#post('chat.postMessage', this.#message('chat.postMessage', options)),
+      postEphemeral: async (options) => this.#postEphemeral('chat.postEphemeral', options),
+      update: async (options) => this.#later('chat.update', (c, args) => c.chat.update(args), this.#inChannel('chat.update', options)),
+      delete: async (options) => this.#later('chat.delete', (c, args) => c.chat.delete(args), this.#inChannel('chat.delete', options)),
+      meMessage: async (options) =>
+        this.#later('chat.meMessage', (c, args) => c.chat.meMessage(args), this.#inChannel('chat.meMessage', options)),
+      scheduleMessage: async (options) =>
+        this.#later('chat.scheduleMessage', (c, args) => c.chat.scheduleMessage(args), this.#inChannel('chat.scheduleMessage', options)),
+      deleteScheduledMessage: async (options) =>
+        this.#later('chat.deleteScheduledMessage', (c, args) => c.chat.deleteScheduledMessage(args), this.#inChannel('chat.deleteScheduledMessage', options)),
+      getPermalink: (options) => {
+        const args = this.#inChannel('chat.getPermalink', options);
+        return callSlack('chat.getPermalink', () => this.client.chat.getPermalink(args));
+      },
+      scheduledMessages: {
+        list: (options = {}) => {
+          const args = snakeKeys(options);
+          return callSlack('chat.scheduledMessages.list', () => this.client.chat.scheduledMessages.list(args));
+        },
+      },
+    };
+    this.views = {
+      open: (options) => {
+        const args = this.#viewArgs('views.open', options, true) as unknown as ViewsOpenArguments;
+        return callSlack('views.open', () => this.client.views.open(args));
+      },
+      push: (options) => {
+        const args = this.#viewArgs('views.push', options, true) as unknown as ViewsPushArguments;
+        return callSlack('views.push', () => this.client.views.push(args));
+      },
+      update: async (options) => {
+        const args = this.#viewArgs('views.update', options, false) as unknown as ViewsUpdateArguments;
+        this.#later('views.update', (c) => c.views.update(args), args);
+      },
+      publish: async (options) => {
+        const args = snakeKeys(requireObject(options, 'views.publish', 'the options')) as unknown as ViewsPublishArguments;
+        args.user_id ??= this.#requireUser('views.publish');
+        requireObject(args.view, 'views.publish', 'options.view');
+        this.#later('views.publish', (c) => c.views.publish(args), args);
+      },
+    };
+  }
+
+  /**
+   * Posts a text message to the event's channel (the user's DM with the app for inputs without
+   * one), in the event's thread when it has one, after the commit.
+   */
+  async sendText(text: string, options?: SlackMessageOptions): Promise<void> {
+    this.#requireText('sendText', text);
+    this.#post('sendText', this.#message('sendText', { ...snakeKeys(options ?? {}), text }));
+  }
+
+  /** Bottender 1.x's `postMessage(message, options)`: a text or a message object, after the commit. */
+  async postMessage(message: string | SlackMessage, options?: SlackMessageOptions): Promise<void> {
+    this.#post('postMessage', this.#message('postMessage', { ...this.#messageFields('postMessage', message), ...snakeKeys(options ?? {}) }));
+  }
+
+  /** Posts a message only the event's user sees, in the event's channel, after the commit (1.x's `postEphemeral`). */
+  async postEphemeral(message: string | SlackMessage, options?: SlackMessageOptions): Promise<void> {
+    this.#postEphemeral('postEphemeral', { ...this.#messageFields('postEphemeral', message), ...snakeKeys(options ?? {}) });
+  }
+
+  /**
+   * Answers through the event's `response_url` (slash commands, block actions in messages,
+   * message shortcuts), after the commit: ephemeral by default, `response_type: 'in_channel'`
+   * for everyone, `replace_original` to edit the message the action was taken in.
+   */
+  async respond(message: string | SlackResponse): Promise<void> {
+    const url = this.event.responseUrl;
+    if (url === undefined) {
+      throw new Error(`context.respond() needs a response_url, and this Slack ${JSON.stringify(this.event.type)} input has none`);
+    }
+    const body = this.#messageFields('respond', message);
+    const { transport, origin } = this.#services;
+    this.#outbox.add('respond', () => postToResponseUrl(transport, origin, url, body));
+  }
+
+  /**
+   * Answers a view submission with a `response_action` (`errors`, `update`, `push` or `clear`),
+   * sent as the body of Slack's answer. Only before the answer is due (3 seconds): after that it
+   * throws `AnswerTooLateError`, and the modal stays as it is.
+   */
+  setResponseAction(action: ViewResponseAction): void {
+    if (!this.event.isViewSubmission) {
+      throw new Error(`context.setResponseAction() only answers a view_submission; this Slack input is ${JSON.stringify(this.event.type)}`);
+    }
+    const body = snakeKeys(requireObject(action, 'setResponseAction', 'the action')) as Record<string, unknown>;
+    const kind = body.response_action;
+    if (kind !== 'errors' && kind !== 'update' && kind !== 'push' && kind !== 'clear') {
+      throw new TypeError('context.setResponseAction() needs response_action "errors", "update", "push" or "clear"');
+    }
+    if (kind === 'errors' && !isObject(body.errors)) {
+      throw new TypeError('context.setResponseAction() needs errors as an object of block_id: message');
+    }
+    if ((kind === 'update' || kind === 'push') && !isObject(body.view)) {
+      throw new TypeError(`context.setResponseAction() needs a view for response_action "${kind}"`);
+    }
+    this.setAnswer(body);
+  }
+
+  /**
+   * Sets the body of Slack's answer to this input: a slash command's immediate message
+   * (`{ text, response_type }`), a view submission's `response_action` (see
+   * {@link setResponseAction}), options for an external select. Throws `AnswerTooLateError`
+   * once the answer was sent (past 3 seconds), and for Events API events, which have no answer.
+   */
+  setAnswer(body: unknown): void {
+    if (this.event.kind === 'event') {
+      throw new Error('context.setAnswer() has nothing to answer: Slack ignores the body of an Events API acknowledgement');
+    }
+    if (!this.#answer) {
+      throw new Error('context.setAnswer() is not available here: the runtime gave this event no answer slot');
+    }
+    this.#answer.set(typeof body === 'string' ? body : snakeKeys(body));
+  }
+
+  #message<T>(method: string, options: T): ChatPostMessageArguments {
+    const args = this.#inChannel(method, options) as Record<string, unknown>;
+    const thread = this.event.threadTs;
+    if (args.thread_ts === undefined && thread !== undefined && args.channel === this.event.conversationId) args.thread_ts = thread;
+    return args as unknown as ChatPostMessageArguments;
+  }
+
+  #post(method: string, args: ChatPostMessageArguments): void {
+    this.#later(method, (c) => c.chat.postMessage(args), args);
+  }
+
+  #postEphemeral(method: string, options: object): void {
+    const args = this.#message(method, options) as unknown as Record<string, unknown>;
+    args.user ??= this.#requireUser(method);
+    this.#later(method, (c) => c.chat.postEphemeral(args as unknown as ChatPostEphemeralArguments), args);
+  }
+
+  /** `{ text }` for a string, the object's fields (snake_cased) for an object. */
+  #messageFields(method: string, message: unknown): Record<string, unknown> {
+    if (typeof message === 'string') {
+      this.#requireText(method, message);
+      return { text: message };
+    }
+    return snakeKeys(requireObject(message, method, 'the message'));
+  }
+
+  /** The options (snake_cased) with the event's channel unless they name one. */
+  #inChannel<T>(method: string, options: T): T & { channel: string } {
+    const args = snakeKeys(requireObject(options, method, 'the options')) as Record<string, unknown>;
+    if (args.channel === undefined) {
+      const channel = this.event.conversationId;
+      if (channel === undefined) {
+        throw new Error(
+          `context.${method}() has no channel to post to: this Slack ${JSON.stringify(this.event.type)} input names no channel ` +
+            'and no user; pass options.channel',
+        );
+      }
+      args.channel = channel;
+    } else {
+      requireString(args.channel, method, 'options.channel');
+    }
+    return args as T & { channel: string };
+  }
+
+  #viewArgs(method: string, options: unknown, needsTrigger: boolean): Record<string, unknown> {
+    const args = snakeKeys(requireObject(options, method, 'the options')) as Record<string, unknown>;
+    const view = requireObject(args.view, method, 'options.view');
+    if (needsTrigger && args.trigger_id === undefined && args.interactivity_pointer === undefined) {
+      const trigger = this.event.triggerId;
+      if (trigger === undefined) {
+        throw new Error(`context.${method}() needs a trigger_id, and this Slack ${JSON.stringify(this.event.type)} input has none`);
+      }
+      args.trigger_id = trigger;
+    }
+    // Modals carry their channel in private_metadata, so their submission comes back to it.
+    if (view.type === 'modal' || view.type === undefined) {
+      args.view = { ...view, private_metadata: wrapMetadata(view.private_metadata, this.event.conversationId) };
+    }
+    return args;
+  }
+
+  #later<A>(method: string, call: (client: WebClient, args: A) => Promise<unknown>, args: A): void {
+    const client = this.client;
+    this.#outbox.add(method, () => callSlack(method, () => call(client, args)));
+  }
+
+  #requireText(method: string, text: unknown): void {
+    requireString(text, method, 'the text');
+    if ((text as string).length > MAX_TEXT_LENGTH) {
+      throw new TypeError(`context.${method}() got ${(text as string).length} characters; Slack takes at most ${MAX_TEXT_LENGTH}`);
+    }
+  }
+
+  #requireUser(method: string): string {
+    const user = this.event.userId;
+    if (user === undefined) {
+      throw new Error(`context.${method}() needs the input's user, and this Slack ${JSON.stringify(this.event.type)} input names none`);
+    }
+    return user;
+  }
+
+  /** @internal drops everything queued; the runtime calls it when the handler throws. */
+  override [discardContext](): void {
+    this.#outbox.clear();
+  }
+
+  /** @internal makes the queued calls; the runtime calls it after the commit. */
+  override async [flushContext](): Promise<void> {
+    await this.#outbox.flush();
+  }
+}

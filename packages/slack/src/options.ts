@@ -1,0 +1,150 @@
+/** Slack's origin, used when `channels.slack.origin` is not set. The Web API is under `/api/`. */
+export const DEFAULT_SLACK_ORIGIN = 'https://slack.com';
+
+/** What a session is: a channel, or (for threaded messages) a thread in a channel. */
+export type SlackSessionScope = 'channel' | 'thread';
+
+/**
+ * The `channels.slack` object of `bottender.config.ts`.
+ *
+ * `path` and `enabled` belong to the core (which path the webhook answers at, and whether the
+ * channel runs at all); the connector accepts and ignores them so the whole object can be passed.
+ */
+export interface SlackChannelOptions {
+  /** The bot token (`xoxb-…`, "OAuth & Permissions" page of the app): sent with every Web API call. */
+  accessToken: string;
+  /** The signing secret ("Basic Information" page): the key of the `X-Slack-Signature` check. */
+  signingSecret: string;
+  /**
+   * The app-level token (`xapp-…`, with the `connections:write` scope) for Socket Mode. With it,
+   * `bottender dev` receives events over a WebSocket, so no public URL is needed.
+   */
+  appToken?: string;
+  /**
+   * Whether to use Socket Mode: `true` always (also under `bottender start`), `false` never.
+   * Default: under `bottender dev` when `appToken` is set, otherwise webhooks.
+   */
+  socketMode?: boolean;
+  /**
+   * Where Slack lives, as an origin (`https://host[:port]`, no path). Default `https://slack.com`;
+   * the Web API is `<origin>/api/<method>`, Socket Mode's `apps.connections.open` included.
+   * Tests point it at a fake API; deployments may point it at a proxy.
+   */
+  origin?: string;
+  /**
+   * `'channel'` (default): one session per channel, DM or group DM. `'thread'`: a message in a
+   * thread gets the session of that thread (`<channel>:<thread_ts>`); everything else stays per channel.
+   */
+  sessionScope?: SlackSessionScope;
+  /**
+   * Run the handler for messages from bots too (default false). Off, a bot never sees its own
+   * messages or another bot's, so two bots cannot answer each other forever.
+   */
+  includeBotMessages?: boolean;
+  /** Bottender 1.x's legacy token check. Accepted and ignored when `signingSecret` is set. */
+  verificationToken?: string;
+  /** Bottender 1.x's profile switch. Accepted and ignored: profiles are never fetched per event. */
+  skipLegacyProfile?: boolean;
+  /** Used by the core: the webhook path. */
+  path?: string;
+  /** Used by the core: whether the channel is on. */
+  enabled?: boolean;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedSlackOptions {
+  accessToken: string;
+  signingSecret: string;
+  appToken: string | undefined;
+  socketMode: boolean | undefined;
+  origin: string;
+  sessionScope: SlackSessionScope;
+  includeBotMessages: boolean;
+}
+
+/**
+ * Checks `channels.slack` and applies defaults. Errors name the key and the kind of value found,
+ * never the value itself: these are secrets, and error messages end up in logs.
+ */
+export function resolveSlackOptions(options: SlackChannelOptions): ResolvedSlackOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`channels.slack must be an object with accessToken and signingSecret, got ${kindOf(options)}`);
+  }
+  if (options.signingSecret === undefined && typeof options.verificationToken === 'string') {
+    throw new TypeError(
+      'channels.slack.signingSecret must be set: Slack deprecated verificationToken, and this version checks ' +
+        "every request's signature (the signing secret is on the app's Basic Information page)",
+    );
+  }
+  const appToken = options.appToken === undefined ? undefined : requireSecret(options.appToken, 'appToken', 'the app-level token (xapp-…)');
+  const socketMode = resolveBoolean(options.socketMode, 'socketMode', undefined);
+  if (socketMode === true && appToken === undefined) {
+    throw new TypeError('channels.slack.socketMode is true but channels.slack.appToken is not set (an xapp-… token)');
+  }
+  return {
+    accessToken: requireSecret(options.accessToken, 'accessToken', 'the bot token (xoxb-…)'),
+    signingSecret: requireSecret(options.signingSecret, 'signingSecret', "the signing secret from the app's Basic Information page"),
+    appToken,
+    socketMode,
+    origin: resolveOrigin(options.origin),
+    sessionScope: resolveScope(options.sessionScope),
+    includeBotMessages: resolveBoolean(options.includeBotMessages, 'includeBotMessages', false) ?? false,
+  };
+}
+
+function requireSecret(value: unknown, key: string, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(`channels.slack.${key} must be a non-empty string (${what}), got ${kindOf(value)}`);
+  }
+  if (value !== value.trim()) {
+    // A pasted secret with a trailing newline fails every signature check with no clue why.
+    throw new TypeError(`channels.slack.${key} has leading or trailing whitespace; remove it`);
+  }
+  return value;
+}
+
+function resolveOrigin(value: unknown): string {
+  if (value === undefined) return DEFAULT_SLACK_ORIGIN;
+  const problem = `channels.slack.origin must be an http(s) origin such as ${DEFAULT_SLACK_ORIGIN} (no path, query or credentials)`;
+  if (typeof value !== 'string') throw new TypeError(`${problem}, got ${kindOf(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${problem}, got a string that is not a URL`);
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    // Only scheme, host and path are echoed: credentials or a query could hold secrets.
+    throw new TypeError(`${problem}, got ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)}`);
+  }
+  return url.origin;
+}
+
+function resolveScope(value: unknown): SlackSessionScope {
+  if (value === undefined) return 'channel';
+  if (value === 'channel' || value === 'thread') return value;
+  const got = typeof value === 'string' && value.length <= 20 ? JSON.stringify(value) : kindOf(value);
+  throw new TypeError(`channels.slack.sessionScope must be "channel" or "thread", got ${got}`);
+}
+
+function resolveBoolean<D extends boolean | undefined>(value: unknown, key: string, fallback: D): boolean | D {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`channels.slack.${key} must be true or false, got ${kindOf(value)}`);
+  return value;
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'undefined (is the environment variable set?)';
+  if (value === null) return 'null';
+  if (value === '') return 'an empty string';
+  if (typeof value === 'string') return value.trim() === '' ? 'a blank string' : 'a string';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
