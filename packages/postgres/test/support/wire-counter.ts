@@ -1,0 +1,87 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy between the driver and PostgreSQL that reads the frontend protocol and counts round
+ * trips as the server sees them: the client waits for ReadyForQuery after each Sync (extended
+ * protocol: Parse/Bind/Execute... Sync) and after each simple Query, so Syncs plus Queries is the
+ * number of round trips, whatever the driver does in between. Also lets a test cut every
+ * connection at once, like a network failure.
+ */
+export interface WireCounter {
+  /** `postgres://...` through the proxy. */
+  readonly url: string;
+  /** Round trips (Sync + Query messages) so far. */
+  roundTrips(): number;
+  /** Message counts by type letter (P parse, B bind, E execute, S sync, Q query, ...). */
+  readonly messages: Record<string, number>;
+  /** Connections opened through the proxy so far. */
+  connections(): number;
+  /** Destroys every open connection (both sides). */
+  cutAll(): void;
+  close(): Promise<void>;
+}
+
+export async function startWireCounter(databaseUrl: string): Promise<WireCounter> {
+  const target = new URL(databaseUrl);
+  const messages: Record<string, number> = {};
+  const sockets = new Set<Socket>();
+  let opened = 0;
+  const server: Server = createServer((client) => {
+    opened++;
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+    sockets.add(client);
+    sockets.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    upstream.on('data', (chunk) => client.write(chunk));
+    let buffer = Buffer.alloc(0);
+    let startup = true;
+    client.on('data', (chunk) => {
+      upstream.write(chunk);
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        if (startup) {
+          if (buffer.length < 8) return;
+          const length = buffer.readInt32BE(0);
+          if (buffer.length < length) return;
+          const code = buffer.readInt32BE(4);
+          buffer = buffer.subarray(length);
+          // SSLRequest and GSSENCRequest are followed by another untyped message.
+          startup = code === 80877103 || code === 80877104;
+          continue;
+        }
+        if (buffer.length < 5) return;
+        const length = buffer.readInt32BE(1);
+        if (buffer.length < 1 + length) return;
+        const type = String.fromCharCode(buffer[0]);
+        messages[type] = (messages[type] ?? 0) + 1;
+        buffer = buffer.subarray(1 + length);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    messages,
+    roundTrips: () => (messages.S ?? 0) + (messages.Q ?? 0),
+    connections: () => opened,
+    cutAll: () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
