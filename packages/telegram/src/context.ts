@@ -1,0 +1,355 @@
+import { Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
+import type { AnyState } from 'bottender/store';
+import type {
+  Api,
+  AnswerCallbackQueryParams,
+  AnswerInlineQueryParams,
+  AnswerPreCheckoutQueryParams,
+  AnswerShippingQueryParams,
+  ChatFullInfo,
+  ChatMember,
+  EditMessageCaptionParams,
+  EditMessageMediaParams,
+  EditMessageReplyMarkupParams,
+  EditMessageTextParams,
+  ForwardMessageParams,
+  InlineKeyboardMarkup,
+  InlineQueryResult,
+  InputMedia,
+  SendMessageParams,
+  UserProfilePhotos,
+} from 'node-telegram-bot-api';
+
+import type { ApiMethod, ParamsOf, TelegramClient } from './api-client';
+import { installChatMethods, type ChatMethods } from './chat-methods';
+import { requireArray, requireChatId, requireId, requireObject, requireString } from './checks';
+import type { TelegramEvent } from './event';
+import { type CallQueue, chatTarget, clientOf, queueCall, type TelegramTarget } from './internal';
+import { opts } from './options-arg';
+import { Outbox } from './outbox';
+import { installSendMethods, type SendMethods } from './send-methods';
+import { snakeCaseKeys } from './snake-case';
+
+/** Telegram's limit for one text message, in UTF-16 code units (without a parse mode). */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** The options of `sendText()` and `replyText()`: `sendMessage`'s parameters but the chat and text. */
+export type TelegramTextOptions = Omit<SendMessageParams, 'chat_id' | 'text'>;
+
+/** Everything a {@link TelegramContext} needs from its connector. */
+export interface TelegramContextServices {
+  client: TelegramClient;
+}
+
+
+/**
+ * The generated methods (`sendPhoto`, `banChatMember`, ...; see {@link installSendMethods} and
+ * {@link installChatMethods}), declared here so TypeScript knows them on every context.
+ */
+export interface TelegramContext<State extends AnyState = AnyState> extends SendMethods, ChatMethods {}
+
+/**
+ * The handler's context for Telegram updates, with the methods of Bottender 1.x's TelegramContext.
+ *
+ * Methods that send or change something (messages, edits, answers to queries, group changes)
+ * queue a Bot API call; the runtime makes the calls, in order, once the event's state is saved
+ * (or, when the handler threw, once the error hook ran), so a message never announces state that
+ * was not saved. Arguments are checked when queued, so a mistake fails inside the handler. Methods
+ * that read (`getChat`, `getChatMember`, ...) and `sendChatAction` call Telegram at once.
+ *
+ * Messages go to the update's chat (see `event.chatId`), into the same forum topic when the
+ * update came from one, and through the same business connection for business messages.
+ */
+export class TelegramContext<State extends AnyState = AnyState> extends Context<State, TelegramEvent> implements CallQueue {
+  readonly #client: TelegramClient;
+  readonly #outbox: Outbox;
+  #target: TelegramTarget | null | undefined;
+
+  constructor(init: ContextInit<State, TelegramEvent>, services: TelegramContextServices) {
+    super(init);
+    this.#client = services.client;
+    this.#outbox = new Outbox(services.client);
+  }
+
+  /**
+   * The SDK's Bot API client (node-telegram-bot-api's `Api`), for methods without a context
+   * method. Its calls are made at once, not after the commit.
+   */
+  get api(): Api {
+    return this.#client.api;
+  }
+
+  /** Sends a text message to the chat (in the same forum topic), after the commit. */
+  async sendText(text: string, options?: TelegramTextOptions | null): Promise<void> {
+    this[queueCall]('sendText', 'sendMessage', { ...this[chatTarget]('sendText'), text: checkText(text, options, 'sendText'), ...opts(options, 'sendText') });
+  }
+
+  /** The same as {@link sendText}, under Bottender 1.x's other name. */
+  async sendMessage(text: string, options?: TelegramTextOptions | null): Promise<void> {
+    this[queueCall]('sendMessage', 'sendMessage', { ...this[chatTarget]('sendMessage'), text: checkText(text, options, 'sendMessage'), ...opts(options, 'sendMessage') });
+  }
+
+  /** Sends a text message that quotes the update's message (a reply in Telegram's sense). */
+  async replyText(text: string, options?: TelegramTextOptions | null): Promise<void> {
+    const message = this.event.anyMessage;
+    if (message === undefined) {
+      throw new Error(`context.replyText() needs a message to reply to, and this Telegram ${JSON.stringify(this.event.type)} update has none; use sendText()`);
+    }
+    this[queueCall]('replyText', 'sendMessage', {
+      ...this[chatTarget]('replyText'),
+      text: checkText(text, options, 'replyText'),
+      reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+      ...opts(options, 'replyText'),
+    });
+  }
+
+  /**
+   * Shows a chat action (`typing`, `upload_photo`, ...) for about 5 seconds, at once: it says the
+   * bot is working, so it is useful before the slow part of a handler, not after the commit.
+   */
+  async sendChatAction(action: string, options?: { message_thread_id?: number } | null): Promise<void> {
+    requireString(action, 'sendChatAction', 'the action (typing, upload_photo, ...)');
+    const { chat_id, message_thread_id, business_connection_id } = this[chatTarget]('sendChatAction');
+    await this.#client.call('sendChatAction', {
+      chat_id,
+      message_thread_id,
+      business_connection_id,
+      action,
+      ...opts(options, 'sendChatAction'),
+    });
+  }
+
+  /** Answers the callback query (stops the button's spinner, may show a text or an alert). */
+  async answerCallbackQuery(options?: Omit<AnswerCallbackQueryParams, 'callback_query_id'> | null): Promise<void> {
+    const query = this.#require('answerCallbackQuery', 'callback_query');
+    this[queueCall]('answerCallbackQuery', 'answerCallbackQuery', { callback_query_id: query.id, ...opts(options, 'answerCallbackQuery') });
+  }
+
+  /** Answers the inline query with results. */
+  async answerInlineQuery(
+    results: readonly InlineQueryResult[],
+    options?: Omit<AnswerInlineQueryParams, 'inline_query_id' | 'results'> | null,
+  ): Promise<void> {
+    const query = this.#require('answerInlineQuery', 'inline_query');
+    requireArray(results, 'answerInlineQuery', 'the results');
+    this[queueCall]('answerInlineQuery', 'answerInlineQuery', {
+      inline_query_id: query.id,
+      results: snakeCaseKeys([...results]),
+      ...opts(options, 'answerInlineQuery'),
+    });
+  }
+
+  /** Answers the shipping query: `ok` with `shipping_options`, or not with an `error_message`. */
+  async answerShippingQuery(ok: boolean, options?: Omit<AnswerShippingQueryParams, 'shipping_query_id' | 'ok'> | null): Promise<void> {
+    const query = this.#require('answerShippingQuery', 'shipping_query');
+    this[queueCall]('answerShippingQuery', 'answerShippingQuery', { shipping_query_id: query.id, ok: checkOk(ok, 'answerShippingQuery'), ...opts(options, 'answerShippingQuery') });
+  }
+
+  /** Answers the pre-checkout query (Telegram waits 10 seconds for it). */
+  async answerPreCheckoutQuery(
+    ok: boolean,
+    options?: Omit<AnswerPreCheckoutQueryParams, 'pre_checkout_query_id' | 'ok'> | null,
+  ): Promise<void> {
+    const query = this.#require('answerPreCheckoutQuery', 'pre_checkout_query');
+    this[queueCall]('answerPreCheckoutQuery', 'answerPreCheckoutQuery', {
+      pre_checkout_query_id: query.id,
+      ok: checkOk(ok, 'answerPreCheckoutQuery'),
+      ...opts(options, 'answerPreCheckoutQuery'),
+    });
+  }
+
+  /** Edits the text of one of the chat's messages (after the commit). */
+  async editMessageText(messageId: number, text: string, options?: Omit<EditMessageTextParams, 'chat_id' | 'message_id' | 'text'> | null): Promise<void> {
+    this[queueCall]('editMessageText', 'editMessageText', {
+      ...this.#message('editMessageText', messageId),
+      text: requireString(text, 'editMessageText', 'the text'),
+      ...opts(options, 'editMessageText'),
+    });
+  }
+
+  async editMessageCaption(
+    messageId: number,
+    caption: string,
+    options?: Omit<EditMessageCaptionParams, 'chat_id' | 'message_id' | 'caption'> | null,
+  ): Promise<void> {
+    this[queueCall]('editMessageCaption', 'editMessageCaption', {
+      ...this.#message('editMessageCaption', messageId),
+      caption: typeof caption === 'string' ? caption : requireString(caption, 'editMessageCaption', 'the caption'),
+      ...opts(options, 'editMessageCaption'),
+    });
+  }
+
+  async editMessageReplyMarkup(
+    messageId: number,
+    replyMarkup: InlineKeyboardMarkup,
+    options?: Omit<EditMessageReplyMarkupParams, 'chat_id' | 'message_id' | 'reply_markup'> | null,
+  ): Promise<void> {
+    requireObject(replyMarkup, 'editMessageReplyMarkup', 'the reply markup ({ inline_keyboard })');
+    this[queueCall]('editMessageReplyMarkup', 'editMessageReplyMarkup', {
+      ...this.#message('editMessageReplyMarkup', messageId),
+      reply_markup: snakeCaseKeys(replyMarkup),
+      ...opts(options, 'editMessageReplyMarkup'),
+    });
+  }
+
+  async editMessageMedia(messageId: number, media: InputMedia, options?: Omit<EditMessageMediaParams, 'chat_id' | 'message_id' | 'media'> | null): Promise<void> {
+    requireObject(media, 'editMessageMedia', 'the media');
+    this[queueCall]('editMessageMedia', 'editMessageMedia', {
+      ...this.#message('editMessageMedia', messageId),
+      media: snakeCaseKeys(media),
+      ...opts(options, 'editMessageMedia'),
+    });
+  }
+
+  async deleteMessage(messageId: number): Promise<void> {
+    const { chat_id, message_id } = this.#message('deleteMessage', messageId);
+    this[queueCall]('deleteMessage', 'deleteMessage', { chat_id, message_id });
+  }
+
+  /** Forwards a message of another chat into this one. */
+  async forwardMessageFrom(fromChatId: number | string, messageId: number, options?: Omit<ForwardMessageParams, 'chat_id' | 'from_chat_id' | 'message_id'> | null): Promise<void> {
+    const { chat_id, message_thread_id } = this[chatTarget]('forwardMessageFrom');
+    this[queueCall]('forwardMessageFrom', 'forwardMessage', {
+      chat_id,
+      message_thread_id,
+      from_chat_id: requireChatId(fromChatId, 'forwardMessageFrom', 'the chat to forward from'),
+      message_id: requireId(messageId, 'forwardMessageFrom', 'the message id'),
+      ...opts(options, 'forwardMessageFrom'),
+    });
+  }
+
+  /** Forwards one of this chat's messages to another chat. */
+  async forwardMessageTo(toChatId: number | string, messageId: number, options?: Omit<ForwardMessageParams, 'chat_id' | 'from_chat_id' | 'message_id'> | null): Promise<void> {
+    const { chat_id } = this[chatTarget]('forwardMessageTo');
+    this[queueCall]('forwardMessageTo', 'forwardMessage', {
+      chat_id: requireChatId(toChatId, 'forwardMessageTo', 'the chat to forward to'),
+      from_chat_id: chat_id,
+      message_id: requireId(messageId, 'forwardMessageTo', 'the message id'),
+      ...opts(options, 'forwardMessageTo'),
+    });
+  }
+
+  /** The chat, asked of Telegram now. */
+  getChat(): Promise<ChatFullInfo> {
+    return this.#client.call('getChat', { chat_id: this[chatTarget]('getChat').chat_id });
+  }
+
+  /** The chat's administrators, asked of Telegram now. */
+  getChatAdministrators(): Promise<ChatMember[]> {
+    return this.#client.call('getChatAdministrators', { chat_id: this[chatTarget]('getChatAdministrators').chat_id });
+  }
+
+  /** How many members the chat has, asked of Telegram now. */
+  getChatMemberCount(): Promise<number> {
+    return this.#client.call('getChatMemberCount', { chat_id: this[chatTarget]('getChatMemberCount').chat_id });
+  }
+
+  /** Bottender 1.x's name of {@link getChatMemberCount}. */
+  getChatMembersCount(): Promise<number> {
+    return this.getChatMemberCount();
+  }
+
+  /** One member of the chat, asked of Telegram now. */
+  getChatMember(userId: number): Promise<ChatMember> {
+    return this.#client.call('getChatMember', {
+      chat_id: this[chatTarget]('getChatMember').chat_id,
+      user_id: requireId(userId, 'getChatMember', 'the user id'),
+    });
+  }
+
+  /** The profile photos of the user behind the update, asked of Telegram now. */
+  getUserProfilePhotos(options?: { offset?: number; limit?: number } | null): Promise<UserProfilePhotos> {
+    const user = this.event.from;
+    if (user === undefined) {
+      throw new Error(`context.getUserProfilePhotos() needs the update's user, and this Telegram ${JSON.stringify(this.event.type)} update names none`);
+    }
+    return this.#client.call('getUserProfilePhotos', { user_id: user.id, ...opts(options, 'getUserProfilePhotos') });
+  }
+
+  /** Creates a new invite link for the chat now and returns it (it is needed to send it). */
+  exportChatInviteLink(): Promise<string> {
+    return this.#client.call('exportChatInviteLink', { chat_id: this[chatTarget]('exportChatInviteLink').chat_id });
+  }
+
+  /** @internal the client, for generated methods that call Telegram at once. */
+  get [clientOf](): TelegramClient {
+    return this.#client;
+  }
+
+  /**
+   * @internal where the methods queue a call: checked arguments, sent after the commit. Options
+   * given in Bottender 1.x's camelCase were turned into snake_case by `opts`.
+   */
+  [queueCall]<M extends ApiMethod>(contextMethod: string, apiMethod: M, params: ParamsOf<M>): void {
+    this.#outbox.add(contextMethod, apiMethod, params);
+  }
+
+  /**
+   * @internal the chat, topic and business connection a message to this update's conversation
+   * goes to. Throws (inside the handler) when the update belongs to no chat, e.g. a `poll`.
+   */
+  [chatTarget](method: string): TelegramTarget {
+    if (this.#target === undefined) this.#target = targetOf(this.event);
+    if (this.#target === null) {
+      throw new Error(`context.${method}() cannot send: this Telegram ${JSON.stringify(this.event.type)} update belongs to no chat`);
+    }
+    return this.#target;
+  }
+
+  #message(method: string, messageId: number): { chat_id: number; message_id: number; business_connection_id?: string } {
+    const { chat_id, business_connection_id } = this[chatTarget](method);
+    const message = { chat_id, message_id: requireId(messageId, method, 'the message id') };
+    return business_connection_id ? { ...message, business_connection_id } : message;
+  }
+
+  #require<T extends 'callback_query' | 'inline_query' | 'shipping_query' | 'pre_checkout_query'>(method: string, type: T): { id: string } {
+    const payload = this.event.get(type) as { id?: unknown } | undefined;
+    if (payload === undefined || typeof payload.id !== 'string') {
+      throw new Error(`context.${method}() only answers a ${type} update; this one is ${JSON.stringify(this.event.type)}`);
+    }
+    return { id: payload.id };
+  }
+
+  /** @internal drops everything queued; the runtime calls it when the handler throws. */
+  override [discardContext](): void {
+    this.#outbox.clear();
+  }
+
+  /** @internal makes the queued calls; the runtime calls it after the commit. */
+  override [flushContext](): Promise<void> {
+    return this.#outbox.flush();
+  }
+}
+
+installSendMethods(TelegramContext);
+installChatMethods(TelegramContext);
+
+function targetOf(event: TelegramEvent): TelegramTarget | null {
+  const chat_id = event.chatId;
+  if (chat_id === undefined) return null;
+  const target: TelegramTarget = { chat_id };
+  // The old group's upgrade message goes on in the supergroup, which has no topic of that id.
+  if (event.migrateToChatId !== undefined) return target;
+  const thread = event.threadId;
+  if (thread !== undefined) target.message_thread_id = thread;
+  const topic = event.anyMessage?.direct_messages_topic?.topic_id;
+  if (typeof topic === 'number') target.direct_messages_topic_id = topic;
+  const business = event.businessConnectionId;
+  if (business !== undefined) target.business_connection_id = business;
+  return target;
+}
+
+
+function checkText(text: unknown, options: unknown, method: string): string {
+  requireString(text, method, 'the text');
+  const parseMode = (options as { parse_mode?: unknown; parseMode?: unknown } | null | undefined);
+  if ((text as string).length > MAX_TEXT_LENGTH && parseMode?.parse_mode === undefined && parseMode?.parseMode === undefined) {
+    throw new RangeError(`context.${method}() got a text of ${(text as string).length} characters; Telegram takes at most ${MAX_TEXT_LENGTH}`);
+  }
+  return text as string;
+}
+
+function checkOk(ok: unknown, method: string): boolean {
+  if (typeof ok !== 'boolean') throw new TypeError(`context.${method}() needs ok as true or false, got ${typeof ok}`);
+  return ok;
+}
