@@ -1,0 +1,204 @@
+import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
+
+import { LeaseLostError, type PostgresSessionStore } from '../src';
+import { record, uniqueTable, usePostgresSuite } from './support/stores';
+
+/**
+ * The cross-instance lease: each store below has its own pool, standing in for one bot process.
+ * An event takes the lease and reads in `begin`, and writes and ends the lease in `commit`.
+ */
+const { pgTest, stores } = usePostgresSuite('postgres locking');
+
+/** Two stores ("processes") sharing one table, plus a way to look at the lease columns. */
+function twoProcesses(options: { lockLeaseMs?: number } = {}) {
+  const table = uniqueTable('lock');
+  const a = stores.store({ table, ...options });
+  const b = stores.store({ table, ...options });
+  const lease = async (id: string) => {
+    const { rows } = await stores.raw.query(
+      `SELECT lease_owner::text AS owner, extract(epoch FROM lease_until - now()) * 1000 AS left_ms FROM ${a.tables.sessions} WHERE id = $1`,
+      [id],
+    );
+    return rows[0] as { owner: string | null; left_ms: string | null } | undefined;
+  };
+  return { a, b, lease };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A signal that aborts after `ms`. */
+function wait(ms: number): { signal: AbortSignal } {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms).unref();
+  return { signal: controller.signal };
+}
+
+pgTest('begin leases the session and reads it; commit writes and ends the lease', async () => {
+  const { a, lease } = twoProcesses();
+  const first = await a.begin('test:u', wait(1000));
+  expect(first.record).toBeUndefined();
+  const held = await lease('test:u');
+  expect(held?.owner).toMatch(/^[0-9a-f-]{36}$/);
+  expect(Number(held?.left_ms)).toBeGreaterThan(1_000);
+  expect(Number(held?.left_ms)).toBeLessThanOrEqual(2_000);
+  await first.commit(record('test:u', 1, { count: 1 }), { ttlMs: 60_000 });
+  expect(await lease('test:u')).toEqual({ owner: null, left_ms: null });
+  const second = await a.begin('test:u', wait(1000));
+  expect(second.record).toEqual(record('test:u', 1, { count: 1 }));
+  await second.commit(record('test:u', 2, { count: 2 }), {});
+  const { rows } = await stores.raw.query(`SELECT expires_at FROM ${a.tables.sessions} WHERE id = 'test:u'`);
+  expect(rows[0].expires_at).toBeNull(); // no expiresIn: kept forever
+});
+
+pgTest('a second process waits for the lease and then reads what the first committed', async () => {
+  const { a, b } = twoProcesses();
+  const held = await a.begin('test:u', wait(1000));
+  let bGotIt = false;
+  const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
+    bGotIt = true;
+    return tx;
+  });
+  await sleep(150);
+  expect(bGotIt).toBe(false);
+  await held.commit(record('test:u', 1, { by: 'a' }), {});
+  const tx = await waiting;
+  expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
+  await tx.commit(record('test:u', 2, { by: 'b' }), {});
+  expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+});
+
+pgTest('waiting is bounded by timeoutMs (what the runtime passes): past it, SessionBusyError naming the session', async () => {
+  const { a, b, lease } = twoProcesses();
+  const held = await a.begin('test:busy', { timeoutMs: 1000 });
+  const started = Date.now();
+  const attempt = b.begin('test:busy', { timeoutMs: 200 });
+  await expect(attempt).rejects.toBeInstanceOf(SessionBusyError);
+  await expect(attempt).rejects.toThrow('session "test:busy" is busy');
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(190);
+  expect(waited).toBeLessThan(800);
+  expect((await lease('test:busy'))?.owner).not.toBeNull(); // the holder keeps its lease
+  await held.release();
+  const next = await b.begin('test:busy', { timeoutMs: 200 });
+  await next.release();
+});
+
+pgTest('waiting is bounded by the signal the same way; an aborted signal gives up at once', async () => {
+  const { a, b } = twoProcesses();
+  const held = await a.begin('test:busy', wait(1000));
+  const started = Date.now();
+  await expect(b.begin('test:busy', wait(200))).rejects.toBeInstanceOf(SessionBusyError);
+  expect(Date.now() - started).toBeLessThan(800);
+  const controller = new AbortController();
+  controller.abort();
+  await expect(b.begin('test:busy', { signal: controller.signal })).rejects.toBeInstanceOf(SessionBusyError);
+  await held.release();
+});
+
+pgTest('a slow handler keeps its lease: it is renewed while the transaction is open', async () => {
+  const { a, b, lease } = twoProcesses({ lockLeaseMs: 300 });
+  const held = await a.begin('test:slow', wait(1000));
+  await sleep(1_000); // more than three leases
+  expect(Number((await lease('test:slow'))?.left_ms)).toBeGreaterThan(0);
+  await expect(b.begin('test:slow', wait(300))).rejects.toBeInstanceOf(SessionBusyError);
+  await held.commit(record('test:slow', 1), {});
+  expect((await a.read('test:slow'))!.version).toBe(1);
+});
+
+pgTest('a lease whose owner stopped renewing (a dead process) frees the session after it runs out', async () => {
+  const { a, b } = twoProcesses({ lockLeaseMs: 300 });
+  await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
+  const orphan = await a.begin('test:dead', wait(1000));
+  await a.close(); // renewals stop, as if the process had died
+  const started = Date.now();
+  const tx = await b.begin('test:dead', wait(3_000));
+  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
+  await tx.commit(record('test:dead', 2), {});
+  await orphan.release(); // never throws, even with its pool gone
+});
+
+pgTest('a write whose lease was taken over is refused; only the owner can end a lease', async () => {
+  const { a, b, lease } = twoProcesses();
+  const stale = await a.begin('test:lost', wait(1000));
+  // The lease ran out (e.g. the process stalled) and another event took the session.
+  await stores.raw.query(`UPDATE ${a.tables.sessions} SET lease_until = now() - interval '1 second' WHERE id = 'test:lost'`);
+  const current = await b.begin('test:lost', wait(1000));
+  const bOwner = (await lease('test:lost'))?.owner;
+
+  const refused = stale.commit(record('test:lost', 1, { by: 'stale' }), {});
+  await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+  await expect(refused).rejects.toBeInstanceOf(SessionStoreError);
+  await stale.release();
+  expect(await a.read('test:lost')).toBeUndefined(); // never silently applied
+  expect((await lease('test:lost'))?.owner).toBe(bOwner); // b still owns its lease
+
+  await current.commit(record('test:lost', 1, { by: 'b' }), {});
+  expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
+});
+
+pgTest('a lease that ran out with nobody taking over still commits: the version fence alone keeps it safe', async () => {
+  const { a } = twoProcesses();
+  await a.write(record('test:late', 1), { expectedVersion: 0 });
+  const late = await a.begin('test:late', wait(1000));
+  await stores.raw.query(`UPDATE ${a.tables.sessions} SET lease_until = now() - interval '1 second' WHERE id = 'test:late'`);
+  await late.commit(record('test:late', 2, { late: true }), {});
+  expect((await a.read('test:late'))!.state).toEqual({ late: true });
+});
+
+pgTest('a write whose version was overtaken is refused, and the lease is given up', async () => {
+  const { a, lease } = twoProcesses();
+  await a.write(record('test:fenced', 1), { expectedVersion: 0 });
+  const tx = await a.begin('test:fenced', wait(1000));
+  await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
+  const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
+  await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
+  await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+  expect((await lease('test:fenced'))?.owner).toBeNull();
+  expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+});
+
+pgTest('a session deleted while leased: the commit is refused as a conflict with version 0', async () => {
+  const { a } = twoProcesses();
+  await a.write(record('test:gone', 1), { expectedVersion: 0 });
+  const tx = await a.begin('test:gone', wait(1000));
+  await a.delete('test:gone');
+  await expect(tx.commit(record('test:gone', 2), {})).rejects.toMatchObject({ name: 'VersionConflictError', actualVersion: 0 });
+  expect(await a.read('test:gone')).toBeUndefined();
+});
+
+pgTest('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
+  const { a, b } = twoProcesses();
+  const tx = await a.begin('test:once', wait(1000));
+  await tx.commit(record('test:once', 1), {});
+  await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
+  const next = await b.begin('test:once', wait(1000));
+  await tx.release(); // must not end b's lease
+  await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
+  await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
+  await next.release();
+  await next.release();
+});
+
+pgTest('an expired session reads as absent in begin, and its next commit starts it over at version 1', async () => {
+  const { a } = twoProcesses();
+  await a.write(record('test:old', 7, { stale: true }), { expectedVersion: 0, ttlMs: 60_000 });
+  await stores.raw.query(`UPDATE ${a.tables.sessions} SET expires_at = now() - interval '1 second' WHERE id = 'test:old'`);
+  const tx = await a.begin('test:old', wait(1000));
+  expect(tx.record).toBeUndefined();
+  await tx.commit(record('test:old', 1, { fresh: true }), { ttlMs: 60_000 });
+  expect(await a.read('test:old')).toEqual(record('test:old', 1, { fresh: true }));
+});
+
+pgTest('four processes incrementing one session 200 times in all lose no update', async () => {
+  const table = uniqueTable('race');
+  const processes: PostgresSessionStore[] = Array.from({ length: 4 }, () => stores.store({ table }));
+  const increment = async (store: PostgresSessionStore) => {
+    const tx = await store.begin('test:hot', wait(20_000));
+    const count = (tx.record?.state.count ?? 0) + 1;
+    await tx.commit(record('test:hot', (tx.record?.version ?? 0) + 1, { count }), {});
+  };
+  await Promise.all(Array.from({ length: 200 }, (_, i) => increment(processes[i % 4])));
+  const final = await processes[0].read('test:hot');
+  expect(final!.state.count).toBe(200);
+  expect(final!.version).toBe(200);
+});
