@@ -66,15 +66,35 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
-/** Makes the rename itself durable. Not possible on every platform (Windows), where it is skipped. */
+/**
+ * Codes with which a platform says a directory cannot be opened for flushing (Windows refuses to
+ * open one: EISDIR or EACCES) or cannot be flushed at all (Linux answers EINVAL for a file system
+ * without fsync, such as procfs; some systems answer EBADF for a read-only handle, ENOTSUP,
+ * EOPNOTSUPP or ENOSYS). Only these are skipped; PostgreSQL draws the same line.
+ */
+const DIRECTORY_OPEN_UNSUPPORTED = new Set(['EISDIR', 'EACCES']);
+const DIRECTORY_SYNC_UNSUPPORTED = new Set(['EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Makes the rename itself durable. Where the platform cannot flush a directory (the codes above)
+ * this is skipped: the rename is still atomic, only its durability across a power cut is then up
+ * to the file system. Any other failure (EIO, ENOSPC, ...) is an error: the record may not
+ * survive a crash, so the write is not reported as done.
+ */
 async function syncDirectory(dirname: string): Promise<void> {
+  if (process.platform === 'win32') return; // directories cannot be opened for flushing there
   let handle;
   try {
     handle = await open(dirname, 'r');
+  } catch (error) {
+    if (DIRECTORY_OPEN_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) return;
+    throw error;
+  }
+  try {
     await handle.sync();
-  } catch {
-    // Directories cannot be opened or flushed on some platforms; the rename is still atomic.
+  } catch (error) {
+    if (!DIRECTORY_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
-    await handle?.close().catch(() => {});
+    await handle.close().catch(() => {});
   }
 }
