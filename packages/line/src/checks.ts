@@ -4,13 +4,10 @@
  * passes the wrong thing fails where it passed it.
  */
 
-/** `a number`, `an array`, `an empty string`, ... for error messages. */
-export function describe(value: unknown): string {
-  if (value === '') return 'an empty string';
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
+import { describeValue } from 'bottender/connector';
+
+/** `an empty string`, `an array`, `42`, ... for error messages: the wording every package shares. */
+export const describe = (value: unknown): string => describeValue(value);
 
 /** True for a plain object (not null, not an array). */
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,5 @@
+import { describeValue, unknownKeyMessage, unknownKeys } from 'bottender/connector';
+
 /** LINE's Messaging API origin, used when `channels.line.origin` is not set. */
 export const DEFAULT_LINE_ORIGIN = 'https://api.line.me';
 
@@ -47,13 +49,28 @@ export interface ResolvedLineOptions {
   sendMethod: LineSendMethod;
 }
 
+/** The keys of {@link LineChannelOptions}, for unknown-key messages. */
+export const LINE_OPTION_KEYS = ['accessToken', 'channelSecret', 'origin', 'pushFallback', 'sendMethod', 'path', 'enabled'] as const;
+
+/**
+ * Keys of Bottender 1.x's LINE channel that this package accepts and ignores (see the LINE page,
+ * "Left out"), so a 1.x config runs unchanged; `getConfig` is refused by the missing secrets.
+ */
+const LEGACY_KEYS = ['shouldBatch', 'skipLegacyProfile', 'getSessionKeyPrefix', 'getConfig'];
+
 /**
  * Checks `channels.line` and applies defaults. Errors name the key and the kind of value found,
- * never the value itself: these are secrets, and error messages end up in logs.
+ * never the value itself: these are secrets, and error messages end up in logs. An unknown key
+ * is reported first, with the nearest known one: `channelSecert` would otherwise surface as a
+ * missing `channelSecret`.
  */
 export function resolveLineOptions(options: LineChannelOptions): ResolvedLineOptions {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`channels.line must be an object with accessToken and channelSecret, got ${kindOf(options)}`);
+  }
+  const unknown = unknownKeys(options, [...LINE_OPTION_KEYS, ...LEGACY_KEYS]);
+  if (unknown.length > 0) {
+    throw new TypeError(unknown.map((key) => unknownKeyMessage('channels.line', key, LINE_OPTION_KEYS)).join('; '));
   }
   return {
     accessToken: requireSecret(options.accessToken, 'accessToken', 'the channel access token'),
@@ -114,15 +131,11 @@ function resolveSendMethod(value: unknown): LineSendMethod {
   if (value === undefined) return 'reply';
   if (value === 'reply' || value === 'push') return value;
   // Not a secret: a short string is echoed, since the likely mistake is its spelling ('Push').
-  const got = typeof value === 'string' && value.length <= 20 ? JSON.stringify(value) : kindOf(value);
+  const got = describeValue(value, { echo: typeof value === 'string' && value.length <= 20 });
   throw new TypeError(`channels.line.sendMethod must be "reply" or "push", got ${got}`);
 }
 
+/** The shared wording, plus the likely cause of an undefined secret. */
 function kindOf(value: unknown): string {
-  if (value === undefined) return 'undefined (is the environment variable set?)';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return value.trim() === '' ? 'a blank string' : 'a string';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return value === undefined ? 'undefined (is the environment variable set?)' : describeValue(value);
 }

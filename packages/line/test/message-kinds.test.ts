@@ -178,7 +178,7 @@ describe('LINE message kinds: wrong arguments fail inside the handler, naming th
   afterEach(() => h.close());
 
   it.each([
-    ['replyText(42)', (c: any) => c.replyText(42), 'context.replyText() needs a non-empty string, got a number'],
+    ['replyText(42)', (c: any) => c.replyText(42), 'context.replyText() needs a non-empty string, got 42'],
     ['pushText("")', (c: any) => c.pushText(''), 'context.pushText() needs a non-empty string, got an empty string'],
     ['replyText with options as a string', (c: any) => c.replyText('hi', 'again'), /^context\.replyText\(\) needs options as an object .*got a string$/],
     [
@@ -194,7 +194,7 @@ describe('LINE message kinds: wrong arguments fail inside the handler, naming th
     [
       'sticker ids as numbers',
       (c: any) => c.pushSticker({ packageId: 446, stickerId: 1988 }),
-      'context.pushSticker() needs packageId as a non-empty string, got a number',
+      'context.pushSticker() needs packageId as a non-empty string, got 446',
     ],
     [
       'replyImage with a URL string',

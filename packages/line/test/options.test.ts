@@ -33,17 +33,17 @@ describe('channels.line options', () => {
     [{ channelSecret: 'secret' }, /^channels\.line\.accessToken must be a non-empty string .*got undefined \(is the environment variable set\?\)/],
     [{ accessToken: '', channelSecret: 'secret' }, /^channels\.line\.accessToken must be a non-empty string .*got an empty string/],
     [{ accessToken: 'token' }, /^channels\.line\.channelSecret must be a non-empty string/],
-    [{ accessToken: 'token', channelSecret: 42 }, /^channels\.line\.channelSecret must be a non-empty string .*got a number/],
+    [{ accessToken: 'token', channelSecret: 42 }, /^channels\.line\.channelSecret must be a non-empty string .*got 42/],
     [{ accessToken: 'token', channelSecret: '   ' }, /^channels\.line\.channelSecret must be a non-empty string .*got a blank string/],
     [{ accessToken: 'token', channelSecret: 'secret\n' }, /^channels\.line\.channelSecret has leading or trailing whitespace/],
     [{ ...valid, origin: 'api.line.me' }, /^channels\.line\.origin must be an http\(s\) origin .*not a URL/],
     [{ ...valid, origin: 'ftp://api.line.me' }, /^channels\.line\.origin must be an http\(s\) origin/],
     [{ ...valid, origin: 'https://proxy.example.com/line' }, /^channels\.line\.origin .*no path.*got "https:\/\/proxy\.example\.com\/line"/],
-    [{ ...valid, origin: 42 }, /^channels\.line\.origin .*got a number/],
+    [{ ...valid, origin: 42 }, /^channels\.line\.origin .*got 42/],
     [{ ...valid, pushFallback: 'yes' }, /^channels\.line\.pushFallback must be true or false, got a string/],
     [{ ...valid, sendMethod: 'Push' }, /^channels\.line\.sendMethod must be "reply" or "push", got "Push"$/],
     [{ ...valid, sendMethod: 'multicast' }, /^channels\.line\.sendMethod must be "reply" or "push", got "multicast"$/],
-    [{ ...valid, sendMethod: true }, /^channels\.line\.sendMethod must be "reply" or "push", got a boolean$/],
+    [{ ...valid, sendMethod: true }, /^channels\.line\.sendMethod must be "reply" or "push", got true$/],
     [{ ...valid, sendMethod: null }, /^channels\.line\.sendMethod must be "reply" or "push", got null$/],
   ])('refuses %j with a clear error', (options, message) => {
     expect(() => createConnector(options as never)).toThrow(message);
@@ -62,6 +62,22 @@ describe('channels.line options', () => {
         expect((error as Error).message).not.toContain('s3cr3t-value');
       }
     }
+  });
+
+  it('names an unknown key with the nearest known one, before anything else', () => {
+    expect(() => createConnector({ accessToken: 'token', channelSecert: 'secret' } as never)).toThrow(
+      /^channels\.line\.channelSecert is not a known key; did you mean channelSecret\?$/,
+    );
+    expect(() => createConnector({ ...valid, sendMehtod: 'push', pushFallbak: true } as never)).toThrow(
+      'channels.line.sendMehtod is not a known key; did you mean sendMethod?; channels.line.pushFallbak is not a known key; did you mean pushFallback?',
+    );
+    expect(() => createConnector({ ...valid, token: 'x' } as never)).toThrow(
+      'channels.line.token is not a known key; the keys are accessToken, channelSecret, origin, pushFallback, sendMethod, path, enabled',
+    );
+  });
+
+  it("accepts and ignores Bottender 1.x's keys this version leaves out", () => {
+    expect(() => resolveLineOptions({ ...valid, shouldBatch: false, skipLegacyProfile: true } as never)).not.toThrow();
   });
 
   it('refuses a missing channel object', () => {

@@ -126,7 +126,7 @@ describe('LINE replies', () => {
 
   it.each([
     ['an empty text', (c: LineContext) => c.sendText(''), /sendText\(\) needs a non-empty string, got an empty string/],
-    ['a text that is not a string', (c: LineContext) => c.sendText(42 as never), /got a number/],
+    ['a text that is not a string', (c: LineContext) => c.sendText(42 as never), /got 42/],
     ['a text over 5000 characters', (c: LineContext) => c.sendText('x'.repeat(5001)), /5001 characters; .* at most 5000/],
     ['a sticker without stickerId', (c: LineContext) => c.sendSticker({ packageId: '446' } as never), /stickerId as a non-empty string/],
     [

@@ -1,3 +1,4 @@
+import { describeValue } from '../errors/describe-value';
 import type { AnyState } from '../session/types';
 
 /**
@@ -57,7 +58,7 @@ export class StateCell<State extends AnyState> {
   set(partial: Partial<State>): void {
     if (!isPlainObject(partial)) {
       throw new TypeError(
-        `setState expects a plain object of keys to merge, got ${describe(partial)}`,
+        `setState expects a plain object of keys to merge, got ${describeValue(partial)}`,
       );
     }
     let copy: Partial<State>;
@@ -95,11 +96,4 @@ export class StateCell<State extends AnyState> {
   snapshot(): State {
     return this.#current;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'an unknown class'}`;
-  return typeof value;
 }
