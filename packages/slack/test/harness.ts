@@ -1,0 +1,170 @@
+import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
+
+import {
+  type Action,
+  Bot,
+  type Logger,
+  MemorySessionStore,
+  type RunningServer,
+  type SessionRecord,
+  type SessionStore,
+  type WriteOptions,
+  serve,
+} from 'bottender';
+
+import { createConnector, type SlackChannelOptions, type SlackConnector } from '@bottender/slack';
+
+import { commandForm, payloadForm } from './fixtures/events';
+import { type FakeSlackApi, startFakeSlackApi } from './fake-slack-api';
+
+export const BOT_TOKEN = 'xoxb-0000000001-0000000002-fakebottoken0123456789ab';
+export const APP_TOKEN = 'xapp-1-A0FAKE0001-0000000003-fakeapptoken0123456789abcdef';
+export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+export const WEBHOOK_PATH = '/webhooks/slack';
+
+/** X-Slack-Signature as Slack computes it: `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<body>`. */
+export function sign(raw: string | Buffer, timestamp: number | string, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest('hex')}`;
+}
+
+/** Seconds since the epoch, as X-Slack-Request-Timestamp carries them. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** A memory store that counts what the runtime asks of it. */
+export class CountingStore implements SessionStore {
+  readonly name = 'counting-memory';
+  readonly inner = new MemorySessionStore();
+  reads = 0;
+  writes = 0;
+
+  read(id: string): Promise<SessionRecord | undefined> {
+    this.reads++;
+    return this.inner.read(id);
+  }
+  write(record: SessionRecord, options: WriteOptions): Promise<void> {
+    this.writes++;
+    return this.inner.write(record, options);
+  }
+  delete(id: string): Promise<void> {
+    return this.inner.delete(id);
+  }
+  list(): AsyncIterable<SessionRecord> {
+    return this.inner.list();
+  }
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  json: any;
+  contentType: string | undefined;
+}
+
+/** POSTs raw bytes with Node's http client. */
+export function postRaw(port: number, raw: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const body = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    const req = request(
+      { host: '127.0.0.1', port, path: WEBHOOK_PATH, method: 'POST', headers: { 'content-length': body.length, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: any;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, text, json, contentType: res.headers['content-type'] });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface SignOptions {
+  /** X-Slack-Request-Timestamp; default now. */
+  timestamp?: number;
+  /** X-Slack-Retry-Num (and X-Slack-Retry-Reason http_timeout). */
+  retryNum?: number;
+}
+
+export interface SlackBotHarness {
+  api: FakeSlackApi;
+  connector: SlackConnector;
+  store: CountingStore;
+  bot: Bot;
+  server: RunningServer;
+  /** Errors the runtime logged (failed sends land here: the state is committed by then). */
+  errors: { message: string; error: unknown }[];
+  /** Signs and POSTs an Events API body (JSON) the way Slack does. */
+  postEvent(body: unknown, options?: SignOptions): Promise<Answer>;
+  /** Signs and POSTs an interactivity payload (form-encoded `payload`). */
+  postPayload(payload: unknown, options?: SignOptions): Promise<Answer>;
+  /** Signs and POSTs a slash command (form-encoded fields). */
+  postCommand(fields: Record<string, string>, options?: SignOptions): Promise<Answer>;
+  /** Signs and POSTs raw bytes with a content type. */
+  postSigned(raw: string | Buffer, contentType: string, options?: SignOptions): Promise<Answer>;
+  /** POSTs raw bytes with the given headers (no signature added). */
+  postRaw(raw: string | Buffer, headers?: Record<string, string>): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/** The whole path: fake Slack Web API, connector on the real SDK, the runtime, and `serve`. */
+export async function startSlackBot(
+  options: {
+    app: Action<any>;
+    initialState?: Record<string, unknown>;
+    onError?: Action<any>;
+    connector?: Partial<SlackChannelOptions>;
+  },
+): Promise<SlackBotHarness> {
+  const api = await startFakeSlackApi(BOT_TOKEN, APP_TOKEN);
+  const connector = createConnector({
+    accessToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    appToken: APP_TOKEN,
+    origin: api.origin,
+    ...options.connector,
+  });
+  const store = new CountingStore();
+  const errors: { message: string; error: unknown }[] = [];
+  const logger: Logger = { info() {}, warn() {}, error: (message, error) => errors.push({ message, error }) };
+  const bot = new Bot({ app: options.app, store, initialState: options.initialState, onError: options.onError, logger });
+  const server = await serve({ bot, channels: [{ path: WEBHOOK_PATH, connector }], port: 0, host: '127.0.0.1' });
+  const postSigned = (raw: string | Buffer, contentType: string, sign_: SignOptions = {}) => {
+    const timestamp = sign_.timestamp ?? nowSeconds();
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(raw, timestamp),
+    };
+    if (sign_.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(sign_.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    return postRaw(server.port, raw, headers);
+  };
+  return {
+    api,
+    connector,
+    store,
+    bot,
+    server,
+    errors,
+    postEvent: (body, o) => postSigned(JSON.stringify(body), 'application/json', o),
+    postPayload: (payload, o) => postSigned(payloadForm(payload), 'application/x-www-form-urlencoded', o),
+    postCommand: (fields, o) => postSigned(commandForm(fields), 'application/x-www-form-urlencoded', o),
+    postSigned,
+    postRaw: (raw, headers) => postRaw(server.port, raw, headers),
+    close: async () => {
+      await server.close();
+      await api.close();
+    },
+  };
+}
