@@ -18,6 +18,8 @@ const HELD_COLUMNS = ['session_id', 'event_id', 'platform', 'raw_event', 'held_a
  */
 export async function prepareTables(pool: Pool, names: TableNames, create: boolean): Promise<void> {
   let present = await inspect(pool, names);
+  // A table of that name that is not this driver's is refused before anything is created beside it.
+  checkColumns(names, present);
   if (present.missing.length > 0 && create) {
     await createTables(pool, names);
     present = await inspect(pool, names);
@@ -30,11 +32,15 @@ export async function prepareTables(pool: Pool, names: TableNames, create: boole
           : "create it with the SQL of createTableSql() from '@bottender/postgres' (see docs/drivers/postgres.md), or set createTable: true"),
     );
   }
+  checkColumns(names, present);
+}
+
+function checkColumns(names: TableNames, present: Awaited<ReturnType<typeof inspect>>): void {
   for (const [label, columns, expected] of [
     [names.sessions, present.sessionColumns, SESSION_COLUMNS],
     [names.held, present.heldColumns, HELD_COLUMNS],
   ] as const) {
-    const lacking = expected.filter((column) => !columns.includes(column));
+    const lacking = columns.length === 0 ? [] : expected.filter((column) => !columns.includes(column));
     if (lacking.length > 0) {
       throw new SessionStoreError(
         `postgres session store: table ${label} exists but has no column ${lacking.join(', ')}; ` +
