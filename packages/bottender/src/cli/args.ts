@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 
+import { BUILT_IN_DRIVERS, type BuiltInDriver, PLATFORMS, type Platform } from '../config/drivers';
+import { didYouMean } from '../errors/closest-key';
+
 /** Wrong command-line usage: printed as one line plus a hint, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -11,37 +14,114 @@ export class UsageError extends Error {
 export const USAGE = `Usage: bottender <command> [options]
 
 Commands:
+  new <folder>       create a bot: handler, test, typed config, .env.example, README
   start              serve the enabled channels' webhooks over HTTP
   start --console    chat with the bot in the terminal
-  dev                like start, restarting when a file of the bot folder changes
+  dev                like start, restarting when a file of the bot folder changes, and
+                     serving the browser dev console (with @bottender/dev-console installed)
+  dev --web-only     only the browser dev console: no webhook server, no platform credentials
 
 Options:
-  --port <n>         HTTP port (default: $PORT, else 5000)
-  --host <host>      HTTP host to bind (default: $HOST, else all interfaces)
-  --console          console mode instead of HTTP
-  --user <name>      console mode: who you are; the session is console:<name> (default: you)
-  -h, --help         show this help
-  -v, --version      show the version
+  -h, --help         show this help; "bottender <command> --help" for a command's options
+  -v, --version      show which Bottender runs, its version and where it is installed
 
 The bot folder is the current directory: bottender.config.{ts,js,mjs,cjs}, .env,
 index.{ts,js} (or package.json "main") and _error.{ts,js}.`;
 
-export type Command = 'start' | 'dev';
+const SERVE_OPTIONS = `Options:
+  --port <n>         HTTP port (default: $PORT, else 5000)
+  --host <host>      HTTP host to bind (default: $HOST, else all interfaces)
+  --console          chat in the terminal instead of serving HTTP
+  --user <name>      console mode: who you are; the session is console:<name> (default: you)
+  --verbose          log one line per webhook (method, path, status, platform, sessions, time)
+  -h, --help         show this help`;
+
+/** Each command's own help, for `bottender <command> --help`. */
+export const COMMAND_USAGE: Record<Command, string> = {
+  start: `Usage: bottender start [--port <n>] [--host <host>] [--verbose]
+       bottender start --console [--user <name>]
+
+Runs the bot of the current folder: serves the webhooks of the enabled channels, or with
+--console chats in the terminal (/help for its commands). Stops on SIGTERM or Ctrl+C after the
+events in flight are saved. Logs warnings and errors; --verbose or logLevel: 'info' in
+bottender.config adds one line per webhook. DEBUG=bottender:* shows the store and platform clients.
+
+${SERVE_OPTIONS}`,
+  dev: `Usage: bottender dev [--port <n>] [--host <host>] [--web-only]
+       bottender dev --console [--user <name>]
+
+Like bottender start, restarting the bot when a file of the bot folder changes (node_modules,
+.git, dist and dot-folders excepted), and logging one line per webhook. With
+@bottender/dev-console installed it also serves the browser dev console.
+
+${SERVE_OPTIONS}
+  --web-only         only the browser dev console: no webhook server, no platform credentials`,
+  new: `Usage: bottender new <folder> [--platform <names>] [--driver <name>] [--packs <dir>] [--yes]
+
+Creates a bot folder: index.ts (the handler), index.test.ts (its test on the test platform), a
+typed bottender.config.ts whose channels are enabled only when their secrets are set,
+.env.example, tsconfig.json, package.json and a README. Then: cd <folder> && npm install && npm start.
+Asks for what is not given when run in a terminal; otherwise takes the defaults (line, file).
+
+Options:
+  --platform <names> platforms, comma-separated: ${PLATFORMS.join(', ')}, or none (console only)
+  --driver <name>    session driver: ${BUILT_IN_DRIVERS.join(', ')} (default: file)
+  --packs <dir>      install Bottender from the tarballs "npm run pack" wrote to <dir>
+                     (default: this clone's packs/ when run from a clone, else the npm registry)
+  -y, --yes          ask nothing: the defaults for what is not given
+  -h, --help         show this help`,
+};
+
+export type Command = 'start' | 'dev' | 'new';
+
+const COMMANDS: readonly Command[] = ['new', 'start', 'dev'];
+
+/** `bottender start` and `bottender dev`. */
+export interface RunRequest {
+  kind: 'start' | 'dev';
+  console: boolean;
+  port?: number;
+  host?: string;
+  user?: string;
+  /** One line per webhook; `bottender dev` logs them anyway. */
+  verbose?: boolean;
+  webOnly?: boolean;
+}
+
+/** `bottender new`: what is not given is asked, or defaulted. */
+export interface NewRequest {
+  kind: 'new';
+  dir?: string;
+  platforms?: Platform[];
+  driver?: BuiltInDriver;
+  packs?: string;
+  yes: boolean;
+}
 
 /** What the command line asks for. */
-export type CliRequest =
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: Command; console: boolean; port?: number; host?: string; user?: string };
+export type CliRequest = { kind: 'help'; command?: Command } | { kind: 'version' } | RunRequest | NewRequest;
 
 const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   console: { type: 'boolean' },
+  'web-only': { type: 'boolean' },
   user: { type: 'string' },
+  verbose: { type: 'boolean' },
+  platform: { type: 'string', multiple: true },
+  driver: { type: 'string' },
+  packs: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
+
+/** Which options each command takes; others are refused by name. */
+const OPTIONS_OF: Record<Command, readonly (keyof typeof OPTIONS)[]> = {
+  start: ['port', 'host', 'console', 'user', 'verbose'],
+  dev: ['port', 'host', 'console', 'user', 'verbose', 'web-only'],
+  new: ['platform', 'driver', 'packs', 'yes'],
+};
 
 /** Parses `argv` (without node and the script). Throws {@link UsageError} for anything wrong. */
 export function parseCommandLine(argv: readonly string[]): CliRequest {
@@ -52,11 +132,19 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     throw new UsageError(describeParseError(error as NodeJS.ErrnoException));
   }
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
+  const [name, ...extra] = positionals;
   if (values.version) return { kind: 'version' };
-  const [command, ...extra] = positionals;
-  if (command === undefined) throw new UsageError('missing command: start or dev');
-  if (command !== 'start' && command !== 'dev') throw new UsageError(`unknown command ${JSON.stringify(command)}: use start or dev`);
+  if (name === undefined) return { kind: 'help' };
+  if (name === 'help') return { kind: 'help', command: extra[0] === undefined ? undefined : commandNamed(extra[0]) };
+  const command = commandNamed(name);
+  if (values.help) return { kind: 'help', command };
+  for (const option of Object.keys(values) as (keyof typeof OPTIONS)[]) {
+    if (option === 'web-only' && command !== 'dev') throw new UsageError('--web-only is for bottender dev without --console');
+    if (option !== 'help' && !OPTIONS_OF[command].includes(option)) {
+      throw new UsageError(`--${option} is not an option of bottender ${command}`);
+    }
+  }
+  if (command === 'new') return parseNew(values, extra);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
 
   const consoleMode = values.console ?? false;
@@ -64,13 +152,64 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     throw new UsageError('--port and --host are for the HTTP server; they cannot be used with --console');
   }
   if (!consoleMode && values.user !== undefined) throw new UsageError('--user is for console mode: add --console');
+  const webOnly = values['web-only'] ?? false;
+  if (webOnly && consoleMode) throw new UsageError('--web-only is for bottender dev without --console');
   return {
     kind: command,
     console: consoleMode,
     port: values.port === undefined ? undefined : parsePort(values.port, '--port'),
     host: values.host === undefined ? undefined : nonEmpty(values.host, '--host'),
     user: values.user === undefined ? undefined : parseUser(values.user),
+    ...(values.verbose ? { verbose: true } : {}),
+    ...(webOnly ? { webOnly } : {}),
   };
+}
+
+function commandNamed(name: string): Command {
+  if ((COMMANDS as readonly string[]).includes(name)) return name as Command;
+  throw new UsageError(
+    `unknown command ${JSON.stringify(name)}: use ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}` +
+      didYouMean(name, COMMANDS, { quote: false }),
+  );
+}
+
+function parseNew(values: { platform?: string[]; driver?: string; packs?: string; yes?: boolean }, extra: string[]): NewRequest {
+  if (extra.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(extra[1])}`);
+  return {
+    kind: 'new',
+    dir: extra[0] === undefined ? undefined : nonEmpty(extra[0], 'the folder'),
+    platforms: values.platform === undefined ? undefined : parsePlatforms(values.platform.join(',')),
+    driver: values.driver === undefined ? undefined : parseDriver(values.driver),
+    packs: values.packs === undefined ? undefined : nonEmpty(values.packs, '--packs'),
+    yes: values.yes ?? false,
+  };
+}
+
+/** `line,slack`, `none` or empty for no platform; throws {@link UsageError} naming a wrong one. */
+export function parsePlatforms(text: string, source = '--platform'): Platform[] {
+  const names = text
+    .split(/[\s,]+/)
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '' && name !== 'none');
+  const platforms: Platform[] = [];
+  for (const name of names) {
+    if (!(PLATFORMS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `${source}: ${JSON.stringify(name)} is not a platform (${PLATFORMS.join(', ')} or none)${didYouMean(name, PLATFORMS, { quote: false })}`,
+      );
+    }
+    if (!platforms.includes(name as Platform)) platforms.push(name as Platform);
+  }
+  return PLATFORMS.filter((platform) => platforms.includes(platform));
+}
+
+/** A built-in driver's name; throws {@link UsageError} with the nearest one. */
+export function parseDriver(text: string, source = '--driver'): BuiltInDriver {
+  const name = text.trim().toLowerCase();
+  if ((BUILT_IN_DRIVERS as readonly string[]).includes(name)) return name as BuiltInDriver;
+  throw new UsageError(
+    `${source}: ${JSON.stringify(text)} is not a driver (${BUILT_IN_DRIVERS.join(', ')})${didYouMean(name, BUILT_IN_DRIVERS, { quote: false })}`,
+  );
 }
 
 /** A TCP port, 0 to 65535; `source` names the flag or variable it came from. */
@@ -97,7 +236,10 @@ function parseUser(value: string): string {
 function describeParseError(error: NodeJS.ErrnoException): string {
   const flag = /'(-[^' ]*)/.exec(error.message)?.[1];
   const first = error.message.split('\n')[0] ?? String(error);
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag ?? first}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = flag?.replace(/^-+/, '') ?? '';
+    return `unknown option ${flag ?? first}${didYouMean(name, Object.keys(OPTIONS), { quote: false }).replace(/mean (\S+)\?$/, 'mean --$1?')}`;
+  }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
     if (/argument missing|ambiguous/.test(first)) return `${flag} needs a value`;
     if (/does not take an argument/.test(first)) return `${flag} does not take a value`;
