@@ -104,7 +104,12 @@ export type EventOutcomeKind =
   /** The session's lease was lost while the handler ran (another server took over): not acknowledged. */
   | 'lease-lost'
   /** The event waited or ran past its bound on the session: not acknowledged, changes discarded. */
-  | 'timed-out';
+  | 'timed-out'
+  /**
+   * Something other than the store or the handler failed (the connector's `sessionKey` or
+   * `createContext` threw: a bug). Not acknowledged, logged; the HTTP layer answers 500.
+   */
+  | 'failed';
 
 /** Outcomes after which the platform may be told the event was received. */
 export const ACKNOWLEDGED_OUTCOMES: ReadonlySet<EventOutcomeKind> = new Set<EventOutcomeKind>([

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Connector, WebhookResponse } from '../connector/types';
-import type { Bot } from '../runtime/bot';
+import type { Bot, BotDispatcher } from '../runtime/bot';
 import { consoleLogger, type Logger } from '../runtime/logger';
+import { answerWebhook } from './webhook-answer';
 import { BodyAlreadyReadError, BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
 
 /** One enabled channel: a connector answering at a path. */
@@ -35,10 +36,11 @@ export type RequestListener = (request: IncomingMessage, response: ServerRespons
  * Mounted in another framework, requests for other paths go to `next` when one is given.
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
-  const byPath = new Map<string, Connector>();
+  const byPath = new Map<string, { connector: Connector; dispatcher: BotDispatcher }>();
   for (const channel of options.channels) {
     if (byPath.has(channel.path)) throw new Error(`two channels use the webhook path ${channel.path}`);
-    byPath.set(channel.path, channel.connector);
+    const dispatcher = options.bot.dispatcher(channel.connector) as BotDispatcher;
+    byPath.set(channel.path, { connector: channel.connector, dispatcher });
   }
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
@@ -57,8 +59,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
     const target = request.url ?? '/';
     const mark = target.indexOf('?');
     const pathname = mark === -1 ? target : target.slice(0, mark);
-    const connector = byPath.get(pathname);
-    if (!connector) {
+    const route = byPath.get(pathname);
+    if (!route) {
       if (healthPath && pathname === healthPath && request.method === 'GET') {
         send(response, { status: 200, body: { status: 'ok' } });
       } else if (next) {
@@ -72,20 +74,26 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       send(response, { status: 405, headers: { allow: 'POST' }, body: { error: 'method not allowed' } });
       return;
     }
+    // A declared answer deadline counts from here, reading the body included.
+    const receivedAt = Date.now();
     readRawBody(request, limit).then(
       (rawBody) =>
-        options.bot
-          .handleRequest(connector, {
+        answerWebhook(
+          route.dispatcher,
+          route.connector,
+          {
             method: request.method ?? 'POST',
             path: pathname,
             query: new URLSearchParams(mark === -1 ? '' : target.slice(mark + 1)),
             headers: request.headers,
             rawBody,
-          })
-          .then((answer) => send(response, answer)),
+          },
+          logger,
+          receivedAt,
+        ).then((answer) => send(response, answer)),
       (error) => send(response, unreadable(error, pathname, logger)),
     ).catch(() => {
-      // handleRequest answers every failure itself; this only guards the socket having gone.
+      // answerWebhook answers every failure itself; this only guards the socket having gone.
       if (!response.headersSent) send(response, { status: 500, body: { error: 'internal error' } });
     });
   };

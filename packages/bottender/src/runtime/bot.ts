@@ -1,18 +1,25 @@
-import type { Connector, WebhookRequest, WebhookResponse } from '../connector/types';
-import { WebhookError } from '../connector/types';
-import { type BotEvent, type Context, discardContext, flushContext, type SessionInfo } from '../context/context';
-import { cloneJson, StateCell } from '../context/state-cell';
+import type {
+  Connector,
+  DispatchOptions,
+  EventDispatcher,
+  WebhookRequest,
+  WebhookResponse,
+} from '../connector/types';
+import type { BotEvent } from '../context/context';
+import { cloneJson } from '../context/state-cell';
+import { answerWebhook } from '../http/webhook-answer';
 import { DEFAULT_EVENT_ID_WINDOW } from '../session/record';
-import {
-  type AnyState,
-  type SessionRecord,
-  SessionStoreError,
-  type SessionStore,
-} from '../session/types';
-import { type Action, runAction } from './action';
-import { KeyedQueue } from './keyed-queue';
+import { expiresInMs, isLive } from '../session/rules';
+import { type AnyState, type SessionRecord, SessionStoreError, type SessionStore } from '../session/types';
+import type { Action } from './action';
+import { recoverHeldEvents, recoverSession } from './held';
 import { consoleLogger, type Logger } from './logger';
-import { beginTransaction } from './transaction';
+import { type AnyConnector, type EventResult, Pipeline } from './pipeline';
+
+/** Default of {@link BotOptions.handlerTimeoutMs}: 30 s. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+/** Default of {@link BotOptions.lockTimeoutMs}: 10 s. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 /** How a bot runs: the handler, where state lives and how long it lasts. */
 export interface BotOptions<State extends AnyState = AnyState> {
@@ -30,45 +37,62 @@ export interface BotOptions<State extends AnyState = AnyState> {
   now?: () => number;
   /** How many committed event ids each session remembers to drop redeliveries. Default 64. */
   eventIdWindow?: number;
-  /** How long an event may wait for another process to release its session. Default 10 s. */
+  /**
+   * How long an event may wait for its session, in ms: behind earlier events of the session in
+   * this process, then for another process to release it. Past it the event is refused (`503`),
+   * so the platform redelivers it. Default 10 s.
+   */
   lockTimeoutMs?: number;
+  /**
+   * How long one event may hold its session, in ms: its handler and its commit. Past it the event
+   * is refused (`timed-out`, answered `503`), its state changes and queued messages are dropped,
+   * the session is freed, and whatever the handler does afterwards is ignored. Default 30 s.
+   */
+  handlerTimeoutMs?: number;
   logger?: Logger;
 }
 
-/** What happened to one event. */
+/** What {@link Bot.handleEvent} reports for one event (the 1-event API; transports use outcomes). */
 export type EventOutcome = 'committed' | 'duplicate' | 'handler-error' | 'no-session';
 
 /**
  * The runtime: for each event, read the session, run the handler, commit the state, then let the
- * context send what it queued. Keeps the promises of `session-invariants.md`.
+ * context send what it queued. Keeps the promises of docs/promises.md.
+ *
+ * Transports reach it through {@link Bot.dispatcher}; webhooks through the HTTP layer
+ * (`createRequestHandler`, `serve`), which maps outcomes to statuses.
  */
 export class Bot<State extends AnyState = AnyState> {
   readonly store: SessionStore;
-  readonly #options: BotOptions<State>;
-  readonly #queue = new KeyedQueue();
-  readonly #replies = new KeyedQueue();
-  readonly #initialState: State;
+  readonly #pipeline: Pipeline;
+  readonly #logger: Logger;
   readonly #expiresInMs: number | undefined;
   readonly #now: () => number;
-  readonly #logger: Logger;
-  readonly #eventIdWindow: number;
-  readonly #lockTimeoutMs: number;
+  readonly #dispatchers = new WeakMap<Connector<any, any>, BotDispatcher>();
   #initialized: Promise<void> | undefined;
-  #inFlight = 0;
-  #idle: (() => void)[] = [];
 
   constructor(options: BotOptions<State>) {
     if (typeof options.app !== 'function') {
       throw new TypeError('Bot needs an `app` function: async function App(context) { ... }');
     }
-    this.#options = options;
     this.store = options.store;
-    this.#initialState = cloneJson(options.initialState ?? ({} as State));
-    this.#expiresInMs = options.expiresIn ? options.expiresIn * 60_000 : undefined;
-    this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? consoleLogger;
-    this.#eventIdWindow = options.eventIdWindow ?? DEFAULT_EVENT_ID_WINDOW;
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.#expiresInMs = expiresInMs(options.expiresIn);
+    this.#now = options.now ?? Date.now;
+    this.#pipeline = new Pipeline({
+      app: options.app,
+      onError: options.onError,
+      store: options.store,
+      initialState: cloneJson(options.initialState ?? {}),
+      expiresInMs: this.#expiresInMs,
+      now: this.#now,
+      eventIdWindow: positive(options.eventIdWindow, DEFAULT_EVENT_ID_WINDOW, 'eventIdWindow'),
+      lockTimeoutMs: positive(options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS, 'lockTimeoutMs'),
+      handlerTimeoutMs: positive(options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeoutMs'),
+      logger: this.#logger,
+      init: () => this.init(),
+    });
+    this.#pipeline.recoverSession = (connector, id) => void recoverSession(this.#pipeline, connector, id);
   }
 
   /** Prepares the store once; a store that cannot be reached fails here with its own message. */
@@ -84,194 +108,129 @@ export class Bot<State extends AnyState = AnyState> {
   }
 
   /**
-   * Answers one webhook request: verify and parse it, handle every event, and answer 2xx only
-   * once the state of each has been written (invariant 2).
+   * The way `connector`'s events enter the runtime: a loop transport (long polling, a socket)
+   * calls `dispatch(events)` and acknowledges each event only once its delivery's outcome is in
+   * `ACKNOWLEDGED_OUTCOMES`. The same object for the same connector.
    */
-  async handleRequest(connector: Connector, request: WebhookRequest): Promise<WebhookResponse> {
-    let received;
-    try {
-      received = await connector.receive(request);
-    } catch (error) {
-      if (error instanceof WebhookError) return { status: error.status, body: { error: error.publicMessage } };
-      this.#logger.error(`${connector.platform} webhook could not be read`, error);
-      return { status: 500, body: { error: 'internal error' } };
+  dispatcher<Event extends BotEvent>(connector: Connector<Event, any>): EventDispatcher<Event> {
+    let dispatcher = this.#dispatchers.get(connector);
+    if (dispatcher === undefined) {
+      dispatcher = new BotDispatcher(this.#pipeline, connector as AnyConnector);
+      this.#dispatchers.set(connector, dispatcher);
     }
-    try {
-      await this.handleEvents(connector, received.events);
-    } catch (error) {
-      if (error instanceof SessionStoreError) {
-        return { status: 503, body: { error: 'session store unavailable, retry later' } };
-      }
-      this.#logger.error(`${connector.platform} webhook failed`, error);
-      return { status: 500, body: { error: 'internal error' } };
-    }
-    return received.response ?? { status: 200, body: {} };
+    return dispatcher as EventDispatcher<any>;
   }
 
   /**
-   * Handles events in order within each session and in parallel across sessions. Resolves when
-   * all are done; rejects with the first failure after every event has settled.
+   * Runs the events held in the store (acknowledged at a deadline, never committed) with the
+   * connectors that serve their platforms. Called at start by the lifecycle; resolves once they
+   * are queued (they run in the background and count as in flight). Returns how many sessions.
    */
-  async handleEvents(connector: Connector, events: readonly BotEvent[]): Promise<EventOutcome[]> {
-    // Most webhooks carry one event: skip the bookkeeping of settling many.
-    if (events.length === 1) return [await this.handleEvent(connector, events[0])];
-    // handleEvent queues synchronously, so calling it in a loop keeps arrival order per session.
-    const settled = await Promise.allSettled(events.map((event) => this.handleEvent(connector, event)));
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw failure.reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<EventOutcome>).value);
+  async recoverHeldEvents(connectors: readonly Connector<any, any>[]): Promise<number> {
+    await this.init();
+    return recoverHeldEvents(this.#pipeline, connectors as AnyConnector[]);
+  }
+
+  /**
+   * Answers one webhook request: verify and parse it, handle every event, and answer 2xx only
+   * once the state of each has been written (or the event was held at its deadline). The HTTP
+   * mapping lives in `http/webhook-answer.ts`.
+   */
+  handleRequest(connector: Connector<any, any>, request: WebhookRequest): Promise<WebhookResponse> {
+    return answerWebhook(this.dispatcher(connector) as BotDispatcher, connector, request, this.#logger);
+  }
+
+  /**
+   * Handles events (in order within each session, in parallel across sessions) and resolves with
+   * their outcomes once all are done, waiting past a deadline acknowledgement for the real end.
+   * Rejects with the first refusal (a `SessionStoreError`, an `EventTimeoutError`, ...) after
+   * every event has settled. For tests and scripts; transports use {@link dispatcher}.
+   */
+  async handleEvents(connector: Connector<any, any>, events: readonly BotEvent[]): Promise<EventOutcome[]> {
+    const dispatcher = this.dispatcher(connector) as BotDispatcher;
+    const results = await Promise.all(events.map((event) => dispatcher.deliver(event).then(finalOutcome)));
+    const failure = results.find((r) => typeof r !== 'string');
+    if (failure !== undefined) throw (failure as { error: unknown }).error;
+    return results as EventOutcome[];
   }
 
   /** Handles one event; see {@link handleEvents}. */
-  async handleEvent(connector: Connector, event: BotEvent): Promise<EventOutcome> {
-    // Everything up to the queueing below runs synchronously, which keeps arrival order.
-    const key = connector.sessionKey(event);
-    this.#inFlight++;
-    try {
-      if (key === undefined || key === '') return await this.#runWithoutSession(connector, event);
-      const id = `${connector.platform}:${key}`;
-      // The session is held only until the commit. Its replies then go out on a second queue, so
-      // the next event of a busy conversation runs while this one's replies are on the wire, and
-      // a session's replies still leave in the order of its events.
-      const { outcome, sent } = await this.#queue.run(id, async () => {
-        const done = await this.#runInSession(connector, event, id);
-        return { outcome: done.outcome, sent: done.context && this.#replies.run(id, () => this.#flush(done.context!, id)) };
-      });
-      await sent;
-      return outcome;
-    } finally {
-      if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
-    }
+  async handleEvent(connector: Connector<any, any>, event: BotEvent): Promise<EventOutcome> {
+    const outcome = await finalOutcome(await (this.dispatcher(connector) as BotDispatcher).deliver(event));
+    if (typeof outcome !== 'string') throw outcome.error;
+    return outcome;
+  }
+
+  /**
+   * Session `id` as the next event would see it: undefined when absent or expired (the same rule
+   * the runtime applies). Throws the store's error when it cannot be read.
+   */
+  async readSession(id: string): Promise<SessionRecord | undefined> {
+    await this.init();
+    const record = await this.store.read(id);
+    return isLive(record, this.#now(), this.#expiresInMs) ? record : undefined;
+  }
+
+  /** Events in flight (deferred and recovered ones included). */
+  get inFlight(): number {
+    return this.#pipeline.inFlight;
   }
 
   /** Resolves when no event is being handled (used to drain on shutdown). */
   drain(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    return this.#pipeline.drain();
   }
 
   /** Waits for in-flight events, then closes the store. */
   async close(): Promise<void> {
     await this.drain();
+    this.#pipeline.stop();
     await this.store.close?.();
-  }
-
-  async #runWithoutSession(connector: Connector, event: BotEvent): Promise<EventOutcome> {
-    await this.init();
-    const context = connector.createContext({ platform: connector.platform, event, session: null, state: null });
-    await this.#runHandler(context, '(no session)');
-    await this.#flush(context, '(no session)');
-    return 'no-session';
-  }
-
-  /** Reads, runs and commits one event; returns the context whose replies are to be sent. */
-  async #runInSession(
-    connector: Connector,
-    event: BotEvent,
-    id: string,
-  ): Promise<{ outcome: EventOutcome; context?: Context }> {
-    let transaction;
-    try {
-      await this.init();
-      transaction = await beginTransaction(this.store, id, this.#lockTimeoutMs);
-    } catch (error) {
-      throw this.#storeFailure(error, id, 'could not be read');
-    }
-    let context: Context;
-    let outcome: EventOutcome;
-    let committing = false;
-    try {
-      const stored = transaction.record;
-      const eventId = connector.eventId?.(event);
-      if (eventId !== undefined && stored?.eventIds.includes(eventId)) {
-        await transaction.release();
-        return { outcome: 'duplicate' };
-      }
-      const now = this.#now();
-      const live = stored && !this.#isExpired(stored, now) ? stored : undefined;
-      const cell = new StateCell<AnyState>(live ? live.state : cloneJson(this.#initialState), this.#initialState);
-      const session: SessionInfo = {
-        id,
-        platform: connector.platform,
-        lastActivity: live?.lastActivity,
-        isNew: live === undefined,
-      };
-      context = connector.createContext({ platform: connector.platform, event, session, state: cell });
-      if (!(await this.#runHandler(context, id))) {
-        // All or nothing (invariant 3): the event leaves the stored state as it was.
-        await transaction.release();
-        outcome = 'handler-error';
-      } else {
-        const next: SessionRecord = {
-          id,
-          platform: connector.platform,
-          state: cell.snapshot(),
-          lastActivity: now,
-          version: (stored?.version ?? 0) + 1,
-          eventIds: appendBounded(stored?.eventIds ?? [], eventId, this.#eventIdWindow),
-        };
-        committing = true;
-        await transaction.commit(next, { ttlMs: this.#expiresInMs });
-        outcome = 'committed';
-      }
-    } catch (error) {
-      await transaction.release();
-      throw committing ? this.#storeFailure(error, id, 'could not be written') : error;
-    }
-    // Replies go out after the commit and outside the session's lock: a reply never announces
-    // state that was not saved, and a slow platform API does not hold the session.
-    return { outcome, context };
-  }
-
-  #isExpired(record: SessionRecord, now: number): boolean {
-    return this.#expiresInMs !== undefined && now - record.lastActivity >= this.#expiresInMs;
-  }
-
-  /** Runs the handler; on a throw runs the error hook. Returns false if the handler threw. */
-  async #runHandler(context: Context, id: string): Promise<boolean> {
-    try {
-      await runAction(this.#options.app, context);
-      return true;
-    } catch (error) {
-      // What the handler queued before it threw would announce state that is not being saved.
-      context[discardContext]();
-      const onError = this.#options.onError;
-      if (!onError) {
-        this.#logger.error(`handler failed for session ${JSON.stringify(id)}; state not changed`, error);
-        return false;
-      }
-      try {
-        await runAction(onError, context, { error });
-      } catch (hookError) {
-        this.#logger.error(`error handler failed for session ${JSON.stringify(id)}`, hookError);
-      }
-      return false;
-    }
-  }
-
-  async #flush(context: Context, id: string): Promise<void> {
-    try {
-      await context[flushContext]();
-    } catch (error) {
-      // The state is already committed; a redelivery would be dropped as a duplicate, so the
-      // failure is reported here rather than turned into a non-2xx answer.
-      this.#logger.error(`sending replies failed for session ${JSON.stringify(id)}`, error);
-    }
-  }
-
-  #storeFailure(error: unknown, id: string, what: string): unknown {
-    this.#logger.error(`session ${JSON.stringify(id)} ${what} (store: ${this.store.name})`, error);
-    return error instanceof SessionStoreError
-      ? error
-      : new SessionStoreError(`session ${JSON.stringify(id)} ${what}: ${(error as Error)?.message ?? error}`, id, {
-          cause: error,
-        });
   }
 }
 
-function appendBounded(ids: string[], id: string | undefined, limit: number): string[] {
-  if (id === undefined) return ids;
-  const next = ids.length >= limit ? ids.slice(ids.length - limit + 1) : ids.slice();
-  next.push(id);
-  return next;
+/** The {@link EventDispatcher} of one connector. */
+export class BotDispatcher implements EventDispatcher<BotEvent> {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly connector: AnyConnector,
+  ) {}
+
+  dispatch(events: readonly BotEvent[], options?: DispatchOptions): Promise<EventResult[]> {
+    if (events.length === 1) return this.deliver(events[0], options).then((result) => [result]);
+    // deliver() queues synchronously, so calling it in a loop keeps arrival order per session.
+    return Promise.all(events.map((event) => this.deliver(event, options)));
+  }
+
+  /** One event's delivery (never rejects). */
+  deliver(event: BotEvent, options?: DispatchOptions): Promise<EventResult> {
+    return this.pipeline.deliver(this.connector, event, options);
+  }
+}
+
+/** The 1-event API's view of a result: its final outcome, or the error behind a refusal. */
+async function finalOutcome(result: EventResult): Promise<EventOutcome | { error: unknown }> {
+  const outcome = result.outcome === 'deferred' ? await result.settled! : result.outcome;
+  switch (outcome) {
+    case 'handled':
+      return 'committed';
+    case 'duplicate':
+    case 'handler-error':
+    case 'no-session':
+      return outcome;
+    default:
+      return {
+        error:
+          result.error ??
+          new SessionStoreError(`the event was not handled (${outcome}); see the log line before this one`),
+      };
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`Bot option ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }

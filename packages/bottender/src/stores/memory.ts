@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 
 import { checkRecord } from '../session/record';
 import {
+  type HeldEvent,
+  type HeldEventStore,
   type SessionRecord,
   type SessionStore,
   type WriteOptions,
@@ -28,10 +30,18 @@ export interface MemoryStoreOptions {
   maxSize?: number;
 }
 
-/** Sessions in this process's memory, for development and single-process bots. */
-export class MemorySessionStore implements SessionStore {
+/**
+ * Sessions in this process's memory, for development and single-process bots.
+ *
+ * It also holds events acknowledged at a deadline (see {@link HeldEventStore}) until they are
+ * committed: that cannot survive a crash (nothing here does), but it lets an event whose handling
+ * ended without a commit (a timeout, a refused write) run again before the session's next event.
+ */
+export class MemorySessionStore implements SessionStore, HeldEventStore {
   readonly name: string = 'memory';
   readonly #cache: LRUCache<string, StoredSession>;
+  /** Held events by session id, oldest first; text, so nothing the caller keeps aliases them. */
+  readonly #held = new Map<string, Map<string, string>>();
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxSize = options.maxSize ?? 500;
@@ -77,6 +87,26 @@ export class MemorySessionStore implements SessionStore {
     for (const [id, stored] of this.#cache.entries()) yield toRecord(id, stored);
   }
 
+  async holdEvent(event: HeldEvent): Promise<void> {
+    let session = this.#held.get(event.sessionId);
+    if (session === undefined) this.#held.set(event.sessionId, (session = new Map()));
+    if (!session.has(event.eventId)) session.set(event.eventId, JSON.stringify(event));
+  }
+
+  async *heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
+    const sessions = sessionId === undefined ? [...this.#held.values()] : [this.#held.get(sessionId)];
+    for (const session of sessions) {
+      for (const text of [...(session?.values() ?? [])]) yield JSON.parse(text) as HeldEvent;
+    }
+  }
+
+  async releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
+    const session = this.#held.get(sessionId);
+    if (session === undefined) return;
+    for (const eventId of eventIds) session.delete(eventId);
+    if (session.size === 0) this.#held.delete(sessionId);
+  }
+
   /** How many sessions are held. */
   get size(): number {
     return this.#cache.size;
@@ -84,6 +114,7 @@ export class MemorySessionStore implements SessionStore {
 
   async close(): Promise<void> {
     this.#cache.clear();
+    this.#held.clear();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Context, discardContext, flushContext, type BotEvent, type ContextInit } from '../context/context';
-import { type Connector, type ReceivedWebhook, type WebhookRequest, WebhookError } from '../connector/types';
+import { type Connector, type ConnectorTransports, type ReceivedWebhook, type WebhookRequest, WebhookError } from '../connector/types';
 import type { AnyState } from '../session/types';
 
 /** One event of the test platform's JSON webhook: `{ "events": [TestRawEvent, ...] }`. */
@@ -46,9 +46,19 @@ export class TestContext<State extends AnyState = AnyState> extends Context<Stat
     private readonly sink: TestReply[],
   ) {
     super(init);
+    this.#answer = init.answer;
   }
+  readonly #answer: ContextInit<State, TestEvent>['answer'];
   async sendText(text: string): Promise<void> {
     this.#queued.push(text);
+  }
+  /**
+   * Sets the body of the webhook answer (as Slack's `response_action` would). Throws
+   * `AnswerTooLateError` once the event was acknowledged at its deadline without it.
+   */
+  answer(body: unknown): void {
+    if (!this.#answer) throw new Error('this test event has no answer to set');
+    this.#answer.set(body);
   }
   override [discardContext](): void {
     this.#queued.length = 0;
@@ -62,15 +72,18 @@ export class TestContext<State extends AnyState = AnyState> extends Context<Stat
  * A minimal platform for tests, examples and benchmarks of the runtime itself: JSON bodies with a
  * shared-secret header instead of a signature. Not for production.
  */
-export class TestConnector implements Connector<TestEvent, TestContext> {
+export class TestConnector implements Connector<TestEvent, TestContext>, ConnectorTransports<TestEvent> {
   readonly platform: string;
+  /** How long the test platform waits for an answer, when given (as Slack's 3 s). */
+  readonly answerDeadlineMs: number | undefined;
   /** Every reply sent, in order. */
   readonly replies: TestReply[] = [];
   readonly #secret: string | undefined;
 
-  constructor(options: { platform?: string; secret?: string } = {}) {
+  constructor(options: { platform?: string; secret?: string; answerDeadlineMs?: number } = {}) {
     this.platform = options.platform ?? 'test';
     this.#secret = options.secret;
+    this.answerDeadlineMs = options.answerDeadlineMs;
   }
 
   receive(request: WebhookRequest): ReceivedWebhook<TestEvent> {
@@ -94,6 +107,12 @@ export class TestConnector implements Connector<TestEvent, TestContext> {
 
   eventId(event: TestEvent): string | undefined {
     return event.rawEvent.id;
+  }
+
+  /** Rebuilds a held event from its raw JSON. */
+  restoreEvent(rawEvent: unknown): TestEvent {
+    if (typeof rawEvent !== 'object' || rawEvent === null) throw new TypeError('a test event is an object');
+    return new TestEvent(rawEvent as TestRawEvent);
   }
 
   createContext(init: ContextInit<AnyState, TestEvent>): TestContext {

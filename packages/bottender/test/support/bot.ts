@@ -26,14 +26,14 @@ export function counterApp() {
 }
 
 /** Starts a bot on a free port behind the JSON test platform at /webhooks/test. */
-export async function startTestBot(options: Partial<BotOptions> & { store?: SessionStore } = {}) {
-  const connector = new TestConnector();
+export async function startTestBot(options: Partial<BotOptions> & { store?: SessionStore; connector?: TestConnector } = {}) {
+  const { connector = new TestConnector(), ...botOptions } = options;
   const { app, calls } = counterApp();
   const logger = recordingLogger();
   const bot = new Bot({
     app,
     initialState: { count: 0 },
-    ...options,
+    ...botOptions,
     store: options.store ?? new MemorySessionStore({ maxSize: 10_000 }),
     logger,
   });

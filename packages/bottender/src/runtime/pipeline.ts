@@ -1,0 +1,550 @@
+/**
+ * The pipeline every event goes through, whatever its transport: take the session (lane, then the
+ * store's lock), read, run the handler, commit, then send what the handler queued. It speaks in
+ * outcomes ({@link EventOutcomeKind}); what a transport makes of them (an HTTP status, an
+ * acknowledged envelope, an advanced offset) is the transport's business.
+ *
+ * Bounds (docs/promises.md, "Bounded time"): an event waits at most `lockTimeoutMs` for its
+ * session (behind earlier events in this process, then for the store's lock), then runs at most
+ * `handlerTimeoutMs` (handler and commit). Past either it is `timed-out`: not acknowledged, its
+ * changes discarded, the session freed. One {@link ExpirySweep} checks these bounds; only a
+ * declared answer deadline costs a timer of its own.
+ */
+import {
+  ACKNOWLEDGED_OUTCOMES,
+  type Connector,
+  type ConnectorTransports,
+  type Delivery,
+  type DispatchOptions,
+  type EventOutcomeKind,
+} from '../connector/types';
+import { type BotEvent, type Context, discardContext, flushContext, type SessionInfo } from '../context/context';
+import { cloneJson, StateCell } from '../context/state-cell';
+import { isLive, nextRecord, sessionIdOf } from '../session/rules';
+import {
+  type AnyState,
+  type HeldEventStore,
+  type JsonValue,
+  type SessionRecord,
+  type SessionStore,
+  SessionStoreError,
+  type SessionTransaction,
+} from '../session/types';
+import { type Action, runAction } from './action';
+import { AnswerBox } from './answer';
+import { isHeldEventStore } from './held';
+import { KeyedQueue } from './keyed-queue';
+import { type LaneJob, SessionLanes } from './lanes';
+import type { Logger } from './logger';
+import { beginPair, retirePredecessor, type SessionPair } from './predecessor';
+import { type Expiring, ExpirySweep } from './sweep';
+import { beginTransaction } from './transaction';
+
+/** A connector with the optional parts of the contract. */
+export type AnyConnector = Connector<any, any> & ConnectorTransports<any>;
+
+/** One event's delivery, with the error behind a refusal (for logs and the 1-event API). */
+export interface EventResult extends Delivery {
+  error?: unknown;
+}
+
+/** The handler or its wait went past its bound. */
+export class EventTimeoutError extends Error {
+  constructor(
+    readonly sessionId: string | undefined,
+    readonly phase: 'waiting' | 'running',
+    readonly boundMs: number,
+  ) {
+    super(
+      phase === 'waiting'
+        ? `session ${JSON.stringify(sessionId)}: the event waited more than ${boundMs} ms for its session (lockTimeoutMs); not handled, to be redelivered`
+        : `session ${JSON.stringify(sessionId ?? '(no session)')}: the handler ran past ${boundMs} ms (handlerTimeoutMs); ` +
+            'its state changes and queued messages are discarded and the session is free for the next event',
+    );
+    this.name = 'EventTimeoutError';
+  }
+}
+
+/** How long before a declared answer deadline the runtime acknowledges an unfinished event. */
+export function answerMarginMs(deadlineMs: number): number {
+  return Math.min(500, Math.floor(deadlineMs / 4));
+}
+
+export interface PipelineSettings {
+  app: Action<any>;
+  onError: Action<any> | undefined;
+  store: SessionStore;
+  initialState: AnyState;
+  expiresInMs: number | undefined;
+  now: () => number;
+  eventIdWindow: number;
+  lockTimeoutMs: number;
+  handlerTimeoutMs: number;
+  logger: Logger;
+  /** Prepares the store (once); the pipeline calls it until it has succeeded. */
+  init: () => Promise<void>;
+}
+
+type Phase = 'waiting' | 'starting' | 'running' | 'done';
+
+/** One event on its way through the pipeline. */
+class EventRun implements Expiring, LaneJob {
+  expiresAt = 0;
+  phase: Phase = 'waiting';
+  /** Given up at a bound: whatever its handler does from now on is ignored. */
+  abandoned = false;
+  delivered = false;
+  context: Context | undefined = undefined;
+  transaction: SessionTransaction | undefined = undefined;
+  pair: SessionPair | undefined = undefined;
+  deadlineTimer: NodeJS.Timeout | undefined = undefined;
+  /** Set when acknowledged at the deadline before the commit. */
+  deferred: { settled: Promise<EventOutcomeKind>; resolve(outcome: EventOutcomeKind): void } | undefined = undefined;
+  /** Resolves true once the event is held in the store (deferred events of holding stores only). */
+  held: Promise<boolean> | undefined = undefined;
+  /** For an event whose conversation moved: the lanes it holds, taken in a fixed order. */
+  lanes: { first: string; second: string; outer: LaneJob } | undefined = undefined;
+  predecessorId: string | undefined = undefined;
+  resolveDelivery!: (result: EventResult) => void;
+  onDone!: () => void;
+  readonly answer: AnswerBox;
+
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly connector: AnyConnector,
+    readonly event: BotEvent,
+    readonly id: string | undefined,
+    readonly eventId: string | undefined,
+    readonly receivedAt: number,
+  ) {
+    this.answer = new AnswerBox(connector.platform);
+  }
+
+  start(): void {
+    void this.pipeline.execute(this);
+  }
+
+  expire(): void {
+    this.pipeline.expire(this);
+  }
+}
+
+export class Pipeline {
+  readonly store: SessionStore;
+  readonly lanes = new SessionLanes();
+  /** Sessions known to have held events that were never committed: run them before the next event. */
+  readonly pendingHeld = new Set<string>();
+  /** Starts running a session's held events; set by the bot (see held.ts). */
+  recoverSession: ((connector: AnyConnector, id: string) => void) | undefined;
+  readonly #settings: PipelineSettings;
+  readonly #replies = new KeyedQueue();
+  readonly #sweep: ExpirySweep;
+  readonly #holds: HeldEventStore | undefined;
+  #ready = false;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+  #warnedCannotHold = false;
+
+  constructor(settings: PipelineSettings) {
+    this.#settings = settings;
+    this.store = settings.store;
+    this.#holds = isHeldEventStore(settings.store) ? settings.store : undefined;
+    const tick = Math.min(settings.lockTimeoutMs, settings.handlerTimeoutMs) / 8;
+    this.#sweep = new ExpirySweep(Math.min(1000, Math.max(5, tick)));
+  }
+
+  get settings(): PipelineSettings {
+    return this.#settings;
+  }
+
+  /** Events accepted and not yet settled (deferred ones included). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Counts background work (a recovery job) as in flight, so a drain waits for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight++;
+    const done = (): void => {
+      if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /** Resolves when no event is in flight. */
+  drain(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  stop(): void {
+    this.#sweep.stop();
+  }
+
+  /**
+   * Takes one event into the pipeline. Everything up to the lane is synchronous, which keeps
+   * arrival order within a session. Never rejects: a failure is the result's outcome.
+   */
+  deliver(connector: AnyConnector, event: BotEvent, options?: DispatchOptions, inLane?: string): Promise<EventResult> {
+    let key: string | undefined;
+    let eventId: string | undefined;
+    let predecessor: string | undefined;
+    try {
+      key = connector.sessionKey(event);
+      eventId = connector.eventId?.(event);
+      if (key && !inLane) predecessor = connector.predecessorKey?.(event);
+    } catch (error) {
+      this.#settings.logger.error(`${connector.platform}: the connector failed to read an event`, error);
+      return Promise.resolve({ outcome: 'failed', error });
+    }
+    const id = inLane ?? (key === undefined || key === '' ? undefined : sessionIdOf(connector.platform, key));
+    const receivedAt = options?.receivedAt ?? Date.now();
+    const run = new EventRun(this, connector, event, id, eventId, receivedAt);
+    const result = new Promise<EventResult>((resolve) => (run.resolveDelivery = resolve));
+    this.#inFlight++;
+    // A held event run again has no platform waiting for it: no deadline.
+    const deadlineMs = inLane === undefined ? (options?.deadlineMs ?? connector.answerDeadlineMs) : undefined;
+    if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) this.#armDeadline(run, deadlineMs);
+    run.expiresAt = Date.now() + this.#settings.lockTimeoutMs;
+    this.#sweep.add(run);
+
+    if (id === undefined) {
+      run.onDone = noop;
+      run.start();
+    } else if (inLane !== undefined) {
+      // A held event run by its session's recovery job, which holds the lane already.
+      run.onDone = noop;
+      run.start();
+    } else {
+      if (this.pendingHeld.size > 0 && this.pendingHeld.has(id)) {
+        this.pendingHeld.delete(id);
+        this.recoverSession?.(connector, id);
+      }
+      if (predecessor !== undefined && predecessor !== '' && predecessor !== key) {
+        run.predecessorId = sessionIdOf(connector.platform, predecessor);
+        run.onDone = () => {
+          this.lanes.leave(run.lanes!.second);
+          this.lanes.leave(run.lanes!.first);
+        };
+        const [first, second] = id < run.predecessorId ? [id, run.predecessorId] : [run.predecessorId, id];
+        const outer: LaneJob = { start: () => this.lanes.enter(second, run) };
+        run.lanes = { first, second, outer };
+        this.lanes.enter(first, outer);
+      } else {
+        run.onDone = () => this.lanes.leave(id);
+        this.lanes.enter(id, run);
+      }
+    }
+    return result;
+  }
+
+  /** Runs one event that has its session's lane. */
+  async execute(run: EventRun): Promise<void> {
+    run.phase = 'starting';
+    const id = run.id;
+    if (id === undefined) return this.#executeWithoutSession(run);
+    const settings = this.#settings;
+    let transaction: SessionTransaction;
+    try {
+      if (!this.#ready) await this.#init();
+      const waitMs = Math.max(1, run.expiresAt - Date.now());
+      if (run.predecessorId === undefined) {
+        transaction = await beginTransaction(this.store, id, waitMs);
+      } else {
+        run.pair = await beginPair(this.store, id, run.predecessorId, waitMs);
+        transaction = run.pair.own;
+      }
+    } catch (error) {
+      if (run.abandoned) return;
+      return this.#finish(run, outcomeOfStoreError(error), undefined, this.#storeFailure(error, id, 'could not be read'));
+    }
+    if (run.abandoned) {
+      void transaction.release();
+      void run.pair?.predecessor.release();
+      return;
+    }
+    run.transaction = transaction;
+    run.phase = 'running';
+    run.expiresAt = Date.now() + settings.handlerTimeoutMs;
+
+    const { connector, event, eventId } = run;
+    const pair = run.pair;
+    let committing = false;
+    try {
+      const stored = transaction.record;
+      if (eventId !== undefined && stored?.eventIds.includes(eventId)) {
+        await this.#releaseAll(run);
+        return this.#finish(run, 'duplicate');
+      }
+      const now = settings.now();
+      let base: SessionRecord | undefined = isLive(stored, now, settings.expiresInMs) ? stored : undefined;
+      let inherited: SessionRecord | undefined;
+      if (pair !== undefined) {
+        if (base === undefined && isLive(pair.predecessor.record, now, settings.expiresInMs)) {
+          inherited = base = pair.predecessor.record;
+        } else {
+          // Nothing to move (this session is alive, or the old one is gone): just this session.
+          run.pair = undefined;
+          await pair.predecessor.release();
+        }
+      }
+      const cell = new StateCell<AnyState>(base ? base.state : cloneJson(settings.initialState), settings.initialState);
+      const session: SessionInfo = { id, platform: connector.platform, lastActivity: base?.lastActivity, isNew: base === undefined };
+      const context = (run.context = connector.createContext({
+        platform: connector.platform,
+        event,
+        session,
+        state: cell,
+        answer: run.answer,
+      }));
+      const ok = await this.#runHandler(context, id);
+      if (run.abandoned) return;
+      if (!ok) {
+        // All or nothing (promise 3): the event leaves the stored state as it was.
+        await this.#releaseAll(run);
+        return this.#finish(run, 'handler-error', context);
+      }
+      const next = nextRecord(
+        stored,
+        { id, platform: connector.platform, state: cell.snapshot(), now, eventId, eventIds: inherited?.eventIds },
+        settings.eventIdWindow,
+      );
+      committing = true;
+      await transaction.commit(next, { ttlMs: settings.expiresInMs });
+      if (run.pair !== undefined) await retirePredecessor(this.store, run.pair, settings.logger);
+      if (run.abandoned) return;
+      // Replies go out after the commit and outside the lane: a reply never announces state that
+      // was not saved, and a slow platform API does not hold the session.
+      this.#finish(run, 'handled', context);
+    } catch (error) {
+      if (run.abandoned) return;
+      await this.#releaseAll(run);
+      if (committing) {
+        return this.#finish(run, outcomeOfStoreError(error), undefined, this.#storeFailure(error, id, 'could not be written'));
+      }
+      settings.logger.error(`session ${JSON.stringify(id)}: the ${connector.platform} connector failed`, error);
+      this.#finish(run, 'failed', undefined, error);
+    }
+  }
+
+  async #executeWithoutSession(run: EventRun): Promise<void> {
+    const { connector, event } = run;
+    try {
+      if (!this.#ready) await this.#init();
+      run.phase = 'running';
+      run.expiresAt = Date.now() + this.#settings.handlerTimeoutMs;
+      const context = (run.context = connector.createContext({
+        platform: connector.platform,
+        event,
+        session: null,
+        state: null,
+        answer: run.answer,
+      }));
+      await this.#runHandler(context, '(no session)');
+      if (run.abandoned) return;
+      this.#finish(run, 'no-session', context);
+    } catch (error) {
+      if (run.abandoned) return;
+      const storeDown = error instanceof SessionStoreError;
+      if (!storeDown) this.#settings.logger.error(`${connector.platform}: the connector failed`, error);
+      this.#finish(run, storeDown ? 'store-unavailable' : 'failed', undefined, error);
+    }
+  }
+
+  /** A bound passed (called by the sweep): give the event up and free its session. */
+  expire(run: EventRun): void {
+    if (run.phase === 'done') return;
+    const waiting = run.phase === 'waiting';
+    if (waiting && run.id !== undefined) this.#withdraw(run);
+    run.abandoned = true;
+    const bound = waiting ? this.#settings.lockTimeoutMs : this.#settings.handlerTimeoutMs;
+    const error = new EventTimeoutError(run.id, waiting ? 'waiting' : 'running', bound);
+    run.answer.close(Date.now() - run.receivedAt);
+    if (!waiting) {
+      // Its queued messages must not announce state that is not saved; later calls are ignored.
+      run.context?.[discardContext]();
+      void run.transaction?.release();
+      void run.pair?.predecessor.release();
+    }
+    this.#settings.logger[waiting ? 'warn' : 'error'](error.message);
+    this.#finish(run, 'timed-out', undefined, error, !waiting);
+  }
+
+  #withdraw(run: EventRun): void {
+    const id = run.id!;
+    if (run.lanes === undefined) {
+      this.lanes.withdraw(id, run);
+      return;
+    }
+    const { first, second, outer } = run.lanes;
+    if (this.lanes.withdraw(first, outer)) return;
+    // It holds the first lane and waits for the second.
+    if (this.lanes.withdraw(second, run)) this.lanes.leave(first);
+  }
+
+  async #releaseAll(run: EventRun): Promise<void> {
+    await run.transaction?.release();
+    await run.pair?.predecessor.release();
+  }
+
+  /**
+   * The event's outcome is known: free its lane, send its replies (acknowledged outcomes only),
+   * then resolve its delivery. `leaveLane` is false for an event given up while still waiting.
+   */
+  #finish(run: EventRun, outcome: EventOutcomeKind, context?: Context, error?: unknown, leaveLane = true): void {
+    if (run.phase === 'done') return;
+    const waited = run.phase === 'waiting';
+    run.phase = 'done';
+    this.#sweep.delete(run);
+    if (run.deadlineTimer !== undefined) clearTimeout(run.deadlineTimer);
+    if (leaveLane && !waited) run.onDone();
+    if (context === undefined) {
+      this.#settle(run, outcome, error);
+    } else if (run.id === undefined) {
+      this.#flush(context, '(no session)').then(() => this.#settle(run, outcome, error));
+    } else {
+      const id = run.id;
+      // Replies leave in the order of their session's events, on a queue of their own.
+      this.#replies.run(id, () => this.#flush(context, id)).then(() => this.#settle(run, outcome, error));
+    }
+  }
+
+  #settle(run: EventRun, outcome: EventOutcomeKind, error: unknown): void {
+    const done = (): void => {
+      if (run.deferred) run.deferred.resolve(outcome);
+      else if (!run.delivered) {
+        run.delivered = true;
+        run.resolveDelivery({ outcome, answer: run.answer.value, error });
+      }
+      if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+    };
+    if (run.held === undefined) return done();
+    // A deferred event that was held: forget it once handled; keep it (for a later event or the
+    // next start) when its handling did not come to an acknowledgeable end.
+    const id = run.id!;
+    const eventId = run.eventId!;
+    if (!ACKNOWLEDGED_OUTCOMES.has(outcome)) this.pendingHeld.add(id);
+    run.held
+      .then((held) => (held && ACKNOWLEDGED_OUTCOMES.has(outcome) ? this.#holds!.releaseHeldEvents(id, [eventId]) : undefined))
+      .catch((releaseError: unknown) =>
+        this.#settings.logger.error(`session ${JSON.stringify(id)}: a held event could not be released`, releaseError),
+      )
+      .then(done);
+  }
+
+  #armDeadline(run: EventRun, deadlineMs: number): void {
+    const delay = run.receivedAt + deadlineMs - answerMarginMs(deadlineMs) - Date.now();
+    run.deadlineTimer = setTimeout(() => this.#deadlineReached(run, deadlineMs), Math.max(0, delay));
+  }
+
+  /**
+   * The platform's answer is due and the event is not committed: hold it in the store (when the
+   * store can), then acknowledge it as `deferred`. Its handling goes on under the session's lock.
+   */
+  #deadlineReached(run: EventRun, deadlineMs: number): void {
+    run.deadlineTimer = undefined;
+    if (run.phase === 'done' || run.delivered) return;
+    run.answer.close(deadlineMs);
+    let resolve!: (outcome: EventOutcomeKind) => void;
+    const settled = new Promise<EventOutcomeKind>((r) => (resolve = r));
+    run.deferred = { settled, resolve };
+    const acknowledge = (): void => {
+      if (run.delivered) return;
+      run.delivered = true;
+      run.resolveDelivery({ outcome: 'deferred', settled });
+    };
+    if (this.#holds === undefined || run.id === undefined || run.eventId === undefined) {
+      this.#warnCannotHold(run);
+      acknowledge();
+      return;
+    }
+    const id = run.id;
+    run.held = this.#holds
+      .holdEvent({
+        sessionId: id,
+        platform: run.connector.platform,
+        eventId: run.eventId,
+        rawEvent: run.event.rawEvent as JsonValue,
+        heldAt: Date.now(),
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.#settings.logger.error(
+            `session ${JSON.stringify(id)}: the event could not be held before its deadline acknowledgement; ` +
+              'it is lost if this process stops before its commit',
+            error,
+          );
+          return false;
+        },
+      );
+    void run.held.then(acknowledge);
+  }
+
+  #warnCannotHold(run: EventRun): void {
+    if (this.#warnedCannotHold) return;
+    this.#warnedCannotHold = true;
+    const why =
+      this.#holds === undefined
+        ? `the ${this.store.name} store cannot hold events (no holdEvent)`
+        : `this ${run.connector.platform} event has no event id or no session`;
+    this.#settings.logger.warn(
+      `an event was acknowledged at its deadline before its commit, and ${why}: should this process stop ` +
+        'before the commit, the event is lost (docs/promises.md, "Deadlines"). Said once.',
+    );
+  }
+
+  async #init(): Promise<void> {
+    await this.#settings.init();
+    this.#ready = true;
+  }
+
+  /** Runs the handler; on a throw runs the error hook. Returns false if the handler threw. */
+  async #runHandler(context: Context, id: string): Promise<boolean> {
+    try {
+      await runAction(this.#settings.app, context);
+      return true;
+    } catch (error) {
+      // What the handler queued before it threw would announce state that is not being saved.
+      context[discardContext]();
+      const onError = this.#settings.onError;
+      if (!onError) {
+        this.#settings.logger.error(`handler failed for session ${JSON.stringify(id)}; state not changed`, error);
+        return false;
+      }
+      try {
+        await runAction(onError, context, { error });
+      } catch (hookError) {
+        this.#settings.logger.error(`error handler failed for session ${JSON.stringify(id)}`, hookError);
+      }
+      return false;
+    }
+  }
+
+  async #flush(context: Context, id: string): Promise<void> {
+    try {
+      await context[flushContext]();
+    } catch (error) {
+      // The state is already committed; a redelivery would be dropped as a duplicate, so the
+      // failure is reported here rather than turned into a refusal.
+      this.#settings.logger.error(`sending replies failed for session ${JSON.stringify(id)}`, error);
+    }
+  }
+
+  #storeFailure(error: unknown, id: string, what: string): SessionStoreError {
+    this.#settings.logger.error(`session ${JSON.stringify(id)} ${what} (store: ${this.store.name})`, error);
+    return error instanceof SessionStoreError
+      ? error
+      : new SessionStoreError(`session ${JSON.stringify(id)} ${what}: ${(error as Error)?.message ?? error}`, id, {
+          cause: error,
+        });
+  }
+}
+
+/** A store failure as an outcome: a lost lease (a store's `LeaseLostError`) is told apart. */
+export function outcomeOfStoreError(error: unknown): EventOutcomeKind {
+  return (error as Error | undefined)?.name === 'LeaseLostError' ? 'lease-lost' : 'store-unavailable';
+}
+
+function noop(): void {}
