@@ -1,0 +1,18 @@
+import { counterApp, startHarness } from './harness';
+
+describe('the dev console API, LINE', () => {
+  test('a text from a LINE user goes through the signed webhook and the runtime; the answer is captured', async () => {
+    const h = await startHarness({ app: counterApp, initialState: { count: 0 } });
+    try {
+      const sent = await h.api('POST', 'send', { platform: 'line', source: { kind: 'user', user: 'alice' }, input: { kind: 'text', values: { text: 'hi' } } });
+      expect(sent.status).toBe(200);
+      const [entry] = sent.json.entries;
+      expect(entry).toMatchObject({ platform: 'line', status: 200, outcome: 'handled', sessionId: expect.stringMatching(/^line:U[0-9a-f]{32}$/) });
+      expect(entry.messages).toEqual([{ via: 'reply', messages: [{ type: 'text', text: 'Count: 1' }], at: expect.any(Number) }]);
+      const session = await h.api('GET', `session?id=${encodeURIComponent(entry.sessionId)}`);
+      expect(session.json).toMatchObject({ live: true, version: 1, state: { count: 1 }, label: 'alice' });
+    } finally {
+      await h.close();
+    }
+  });
+});
