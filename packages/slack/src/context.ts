@@ -248,13 +248,13 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
   }
 
   #post(method: string, args: ChatPostMessageArguments): void {
-    this.#later(method, (c) => c.chat.postMessage(args), args);
+    this.#later(method, (c) => c.chat.postMessage(args), args, 'chat.postMessage');
   }
 
   #postEphemeral(method: string, options: object): void {
     const args = this.#message(method, options) as unknown as Record<string, unknown>;
     args.user ??= this.#requireUser(method);
-    this.#later(method, (c) => c.chat.postEphemeral(args as unknown as ChatPostEphemeralArguments), args);
+    this.#later(method, (c) => c.chat.postEphemeral(args as unknown as ChatPostEphemeralArguments), args, 'chat.postEphemeral');
   }
 
   /** `{ text }` for a string, the object's fields (snake_cased) for an object. */
@@ -301,9 +301,10 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
     return args;
   }
 
-  #later<A>(method: string, call: (client: WebClient, args: A) => Promise<unknown>, args: A): void {
+  /** Queues a Web API call (`apiMethod`) for after the commit; `method` is the context's method that queued it. */
+  #later<A>(method: string, call: (client: WebClient, args: A) => Promise<unknown>, args: A, apiMethod = method): void {
     const client = this.client;
-    this.#outbox.add(method, () => callSlack(method, () => call(client, args)));
+    this.#outbox.add(method, () => callSlack(apiMethod, () => call(client, args)));
   }
 
   #requireText(method: string, text: unknown): void {

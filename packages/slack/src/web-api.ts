@@ -1,7 +1,18 @@
-import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import { ErrorCode, type Logger, LogLevel, WebClient } from '@slack/web-api';
 
 import { SlackApiError, SlackNetworkError } from './api-error';
 import type { SlackTransport } from './transport';
+
+/** A logger for the SDK's clients that says nothing: see createWebClient. */
+export const SILENT_LOGGER: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /**
  * The SDK's WebClient, set up for a bot: `<origin>/api/` as its base URL, our transport under it,
@@ -12,7 +23,8 @@ export function createWebClient(origin: string, accessToken: string, transport: 
   return new WebClient(accessToken, {
     slackApiUrl: `${origin}/api/`,
     fetch: transport.fetch,
-    logLevel: LogLevel.ERROR,
+    // Failures reach the handler or the runtime's log as SlackApiErrors; the SDK's own log would repeat them.
+    logger: SILENT_LOGGER,
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
     timeout: 15_000,
     // A response_url or other absolute URL passed as a method name must not leave our origin.
