@@ -1,0 +1,464 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { consoleLogger } from 'bottender';
+import {
+  type BeginOptions,
+  checkRecord,
+  type HeldEvent,
+  type HeldEventStore,
+  type SessionRecord,
+  SessionBusyError,
+  type SessionStore,
+  SessionStoreError,
+  type SessionTransaction,
+  VersionConflictError,
+  type WriteOptions,
+} from 'bottender/store';
+import type { Collection, Db, MongoClient } from 'mongodb';
+
+import { reportConnectionChanges } from './connection';
+import {
+  insertedUnlocked,
+  liveAt,
+  liveRecords,
+  liveVersion,
+  lockFree,
+  recordIn,
+  recordOf,
+  RELEASE,
+  type SessionDocument,
+  storeRecord,
+  takeLock,
+  versionZero,
+} from './documents';
+import { HELD_INDEX, type HeldDocument, HeldEvents } from './held-events';
+import { escapeSessionId, isDuplicateKey } from './keys';
+import { ANY_ONE_X, canHaveOneXDocument, fromOneX, type OneXDocument, oneXFilter } from './legacy';
+import { createClient, DEFAULT_URL, describeTarget, type MongoStoreOptions, type ResolvedOptions, resolveOptions } from './options';
+import { LeaseKeeper, MongoTransaction } from './transaction';
+
+/** Longest pause between two attempts to take a busy lock. */
+const MAX_LOCK_RETRY_MS = 200;
+/** 1.x documents checked per query against this driver's records while listing. */
+const LIST_BATCH = 100;
+/** Index errors meaning "an equivalent index exists under another name or with other options". */
+const INDEX_EXISTS = new Set([85, 86]);
+
+/**
+ * Sessions in MongoDB, shared by any number of bot processes.
+ *
+ * Each session is one document, found by its escaped id (`sid`, unique index) and holding the
+ * record as JSON, its version, its expiry (TTL index) and, while an event is handled, a lock with
+ * a lease. `begin` takes the lock and reads the record in one conditional `findOneAndUpdate`;
+ * `commit` writes and unlocks in one `updateOne` that applies only while the lock and the version
+ * are still the ones taken. So per event there is one round trip to lock and read and one to
+ * write, two processes never handle one session at once, and a write that lost its lock or its
+ * version is refused instead of silently applied. Sessions Bottender 1.x wrote in the same
+ * collection are read and carried over (see legacy.ts).
+ */
+export class MongoSessionStore implements SessionStore, HeldEventStore {
+  readonly name = 'mongo';
+  /** The driver's client: yours if you passed `client` or `db`, otherwise the store's. */
+  readonly client: MongoClient;
+  /** The database the sessions live in. */
+  readonly db: Db;
+  /** The sessions' collection. */
+  readonly sessions: Collection<SessionDocument>;
+  readonly #options: ResolvedOptions;
+  readonly #owned: boolean;
+  readonly #target: string;
+  readonly #leases: LeaseKeeper;
+  readonly #held: HeldEvents;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+  /** Whether the collection held Bottender 1.x sessions at start: only then are they looked for. */
+  #oneX = false;
+
+  /** Checks the options (throwing a TypeError that names a bad key) and prepares, without connecting. */
+  constructor(options: MongoStoreOptions | string = {}) {
+    this.#options = resolveOptions(options);
+    const given = typeof options === 'string' ? { url: options } : options;
+    this.#leases = new LeaseKeeper(this.#options.lockLeaseMs);
+    this.#target = describeTarget(options);
+    this.#owned = given.client == null && given.db == null;
+    this.client = given.db?.client ?? given.client ?? createClient(given.url ?? DEFAULT_URL, this.#options);
+    this.db = given.db ?? this.client.db(this.#options.dbName);
+    this.sessions = this.db.collection<SessionDocument>(this.#options.collectionName);
+    const held = this.db.collection<HeldDocument>(`${this.#options.collectionName}.held`);
+    this.#held = new HeldEvents(
+      () => held,
+      (error, id, what) => this.#fail(error, id, what),
+    );
+    if (this.#owned) reportConnectionChanges(this.client, this.#target, this.#options.logger ?? consoleLogger, () => this.#closed);
+  }
+
+  /** Whether sessions Bottender 1.x wrote were found in the collection at start (and are looked for). */
+  get readsOneXSessions(): boolean {
+    return this.#oneX;
+  }
+
+  /**
+   * Connects (once), creates the indexes, and looks for sessions Bottender 1.x wrote. Fails with
+   * `cannot connect to MongoDB at <where>: <why>` when MongoDB cannot be reached, so a
+   * misconfigured bot stops at start instead of answering 503 to every event.
+   */
+  init(): Promise<void> {
+    if (this.#closed) return Promise.reject(new SessionStoreError('the mongo session store is closed'));
+    this.#ready ??= this.#connect().catch((error) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  /**
+   * The stored record (one query), or undefined when there is none or it expired. A document that
+   * is not a well-formed record of this session throws a SessionStoreError: it is never taken for
+   * an absent session.
+   */
+  async read(id: string): Promise<SessionRecord | undefined> {
+    const sid = this.#sid(id);
+    await this.init();
+    const oneX = this.#oneX && canHaveOneXDocument(id);
+    let docs: (SessionDocument | OneXDocument)[];
+    try {
+      docs = oneX
+        ? await this.sessions.find({ $or: [{ sid }, oneXFilter(id) as never] }).toArray()
+        : await this.sessions.find({ sid }).limit(1).toArray();
+    } catch (error) {
+      throw this.#fail(error, id, 'read');
+    }
+    const now = Date.now();
+    const ours = docs.find((doc): doc is SessionDocument => (doc as SessionDocument).sid === sid);
+    if (ours && (ours.v !== 0 || ours.r != null)) return recordOf(ours, id, now);
+    const old = docs.find((doc): doc is OneXDocument => (doc as SessionDocument).sid === undefined);
+    return old ? fromOneX(old, id) : ours && recordOf(ours, id, now);
+  }
+
+  /**
+   * Stores `record` only if the stored version still equals `expectedVersion` (0: absent or
+   * expired); the compare and the write are one conditional update, so no other writer can slip in
+   * between. Throws VersionConflictError otherwise. Does not take the lock: `begin` is for events.
+   */
+  async write(record: SessionRecord, { expectedVersion, ttlMs }: WriteOptions): Promise<void> {
+    const ttl = prepareWrite(record, ttlMs);
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+      throw new TypeError(`expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`);
+    }
+    await this.init();
+    const sid = this.#sid(record.id);
+    const now = Date.now();
+    let applied: boolean;
+    try {
+      const update = storeRecord(record, ttl, now, false);
+      const result =
+        expectedVersion === 0
+          ? await this.sessions.updateOne(versionZero(sid, now), { ...update, $setOnInsert: insertedUnlocked(sid) }, { upsert: true })
+          : await this.sessions.updateOne(liveAt(sid, expectedVersion, now), update);
+      applied = result.matchedCount + result.upsertedCount === 1;
+    } catch (error) {
+      // Another writer created the session's document first (the `_id` or `sid` index refused ours).
+      if (!isDuplicateKey(error)) throw this.#fail(error, record.id, 'write');
+      applied = false;
+    }
+    if (!applied) throw new VersionConflictError(record.id, expectedVersion, await this.#liveVersion(sid, record.id));
+    if (expectedVersion === 0) await this.#forgetOneX(record.id);
+  }
+
+  /**
+   * Removes the session's document (and a Bottender 1.x document of it). An event holding its lock
+   * then fails its fenced write.
+   */
+  async delete(id: string): Promise<void> {
+    const sid = this.#sid(id);
+    await this.init();
+    try {
+      if (this.#oneX && canHaveOneXDocument(id)) await this.sessions.deleteMany({ $or: [{ sid }, oneXFilter(id) as never] });
+      else await this.sessions.deleteOne({ sid });
+    } catch (error) {
+      throw this.#fail(error, id, 'delete');
+    }
+  }
+
+  /**
+   * Every live record, read with one cursor over the collection (then the Bottender 1.x sessions
+   * not carried over yet, if any). Each document names its own session; one that does not is
+   * reported, not skipped.
+   */
+  async *list(): AsyncIterable<SessionRecord> {
+    await this.init();
+    const cursor = this.sessions.find(liveRecords(Date.now()));
+    try {
+      for (;;) {
+        const doc = await this.#next(cursor);
+        if (!doc) break;
+        yield recordAt(doc);
+      }
+    } finally {
+      await cursor.close().catch(() => {});
+    }
+    if (this.#oneX) yield* this.#listOneX();
+  }
+
+  /**
+   * Takes the session's lock and reads its record in one round trip. While another process holds
+   * the lock, asks again after a pause that doubles from `lockRetryMs` up to 200 ms, until
+   * `timeoutMs` has passed or `signal` aborts: then throws {@link SessionBusyError}, which the
+   * runtime answers with 503 so the platform redelivers later.
+   */
+  async begin(id: string, { timeoutMs = Infinity, signal }: BeginOptions = {}): Promise<SessionTransaction> {
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    if (signal?.aborted || timeoutMs <= 0) throw new SessionBusyError(id, 0);
+    const sid = this.#sid(id);
+    await this.init();
+    const token = randomUUID();
+    const maxPause = Math.max(this.#options.lockRetryMs, MAX_LOCK_RETRY_MS);
+    for (let pause = this.#options.lockRetryMs; ; pause = Math.min(pause * 2, maxPause)) {
+      const now = Date.now();
+      try {
+        const before = await this.sessions.findOneAndUpdate(lockFree(sid, now), takeLock(sid, token, now + this.#options.lockLeaseMs), {
+          upsert: true,
+          returnDocument: 'before',
+        });
+        return await this.#open(id, sid, token, before, now);
+      } catch (error) {
+        if (!isDuplicateKey(error)) {
+          if (error instanceof SessionStoreError) throw error;
+          // The update may still have been applied (its reply was lost): send a release after it,
+          // so a lock taken for nobody does not block the session for a lease.
+          this.sessions.updateOne({ sid, lock: token }, RELEASE).catch(() => {});
+          throw this.#fail(error, id, 'lock and read');
+        }
+      }
+      // Busy: the session's document exists and its lock is held (the upsert collided).
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SessionBusyError(id, Date.now() - started);
+      // Jitter keeps processes that wait for the same session from asking in lockstep.
+      const jittered = Math.round(pause * (0.5 + Math.random() / 2));
+      try {
+        // The last pause ends at the deadline, so one more try happens just before giving up.
+        await sleep(Math.max(1, Math.min(jittered, left)), undefined, { signal });
+      } catch {
+        throw new SessionBusyError(id, Date.now() - started);
+      }
+    }
+  }
+
+  /** Keeps an event acknowledged at its deadline until its commit (see held-events.ts). */
+  async holdEvent(event: HeldEvent): Promise<void> {
+    await this.init();
+    await this.#held.hold(event);
+  }
+
+  /** Held events of one session, or of all; oldest first within a session. */
+  async *heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
+    await this.init();
+    yield* this.#held.list(sessionId);
+  }
+
+  /** Forgets held events once committed; absent ones are not an error. */
+  async releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
+    await this.init();
+    await this.#held.release(sessionId, eventIds);
+  }
+
+  /** Closes the client if the store created it; a `client` or `db` you passed stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#leases.stop();
+    if (this.#owned) await this.client.close().catch(() => {});
+  }
+
+  async #connect(): Promise<void> {
+    try {
+      await this.client.connect();
+      await this.db.command({ ping: 1 });
+    } catch (error) {
+      // Stop monitoring the unreachable server in the background; init() may be called again.
+      if (this.#owned) await this.client.close().catch(() => {});
+      throw new SessionStoreError(`cannot connect to MongoDB at ${this.#target}: ${messageOf(error)}`, undefined, { cause: error });
+    }
+    try {
+      await this.#createIndexes();
+      // Sessions 1.x wrote are looked for only while some exist, so a new session costs nothing more.
+      this.#oneX = (await this.sessions.findOne(ANY_ONE_X as never, { projection: { _id: 1 } })) !== null;
+    } catch (error) {
+      throw new SessionStoreError(
+        `mongo session store: cannot prepare ${this.db.databaseName}.${this.#options.collectionName} at ${this.#target}: ${messageOf(error)}`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * `sid_1` (unique; sparse, so Bottender 1.x's documents, which have no `sid`, do not collide),
+   * `expiresAt_1` (TTL: MongoDB deletes expired sessions), `id_1` (sparse: finds 1.x documents),
+   * and the held events' index. Creating an existing index is a no-op.
+   */
+  async #createIndexes(): Promise<void> {
+    await this.sessions.createIndexes([
+      { key: { sid: 1 }, name: 'sid_1', unique: true, sparse: true },
+      { key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 },
+    ]);
+    try {
+      await this.sessions.createIndex({ id: 1 }, { name: 'id_1', sparse: true });
+    } catch (error) {
+      // A 1.x deployment may have its own index on `id`: it serves as well.
+      if (!INDEX_EXISTS.has((error as { code?: number }).code ?? 0)) throw error;
+    }
+    await this.db.collection(`${this.#options.collectionName}.held`).createIndexes([{ ...HELD_INDEX }]);
+  }
+
+  /**
+   * The transaction for a lock just taken. `before` is the document as it was before the lock
+   * (null: the session had none and one was created). A session without a record of ours may
+   * still have a 1.x document: only then is it looked up (one more round trip, once per session).
+   */
+  async #open(id: string, sid: string, token: string, before: SessionDocument | null, now: number): Promise<SessionTransaction> {
+    let record: SessionRecord | undefined;
+    let oneX: OneXDocument | null = null;
+    try {
+      record = before ? recordOf(before, id, now) : undefined;
+      const never = !before || (before.v === 0 && before.r == null);
+      if (never && this.#oneX && canHaveOneXDocument(id)) {
+        try {
+          oneX = await this.sessions.findOne<OneXDocument>(oneXFilter(id) as never);
+        } catch (error) {
+          throw this.#fail(error, id, 'read (Bottender 1.x session)');
+        }
+        if (oneX) record = fromOneX(oneX, id);
+      }
+    } catch (error) {
+      // The lock is ours: give it back before reporting the damaged record or the failed read.
+      await this.sessions.updateOne({ sid, lock: token }, RELEASE).catch(() => {});
+      throw error;
+    }
+    const oneXId = oneX?._id;
+    return new MongoTransaction(record, id, sid, token, before?.v ?? 0, {
+      sessions: this.sessions,
+      leaseMs: this.#options.lockLeaseMs,
+      leases: this.#leases,
+      fail: (error, sessionId, what) => this.#fail(error, sessionId, what),
+      prepareWrite,
+      afterCommit: oneXId === undefined ? undefined : () => this.#forgetOneX(id, oneXId),
+    });
+  }
+
+  /** The 1.x sessions that have no live record of ours, checked in batches. */
+  async *#listOneX(): AsyncIterable<SessionRecord> {
+    const cursor = this.sessions.find<OneXDocument>(ANY_ONE_X as never);
+    try {
+      for (let done = false; !done; ) {
+        const batch: OneXDocument[] = [];
+        while (batch.length < LIST_BATCH) {
+          const doc = await this.#next(cursor);
+          if (!doc) {
+            done = true;
+            break;
+          }
+          if (canHaveOneXDocument(doc.id)) batch.push(doc);
+        }
+        if (batch.length === 0) break;
+        let carried: Set<string>;
+        try {
+          const sids = batch.map((doc) => escapeSessionId(doc.id));
+          const ours = await this.sessions.find(liveRecordsAmong(sids), { projection: { sid: 1 } }).toArray();
+          carried = new Set(ours.map((doc) => doc.sid));
+        } catch (error) {
+          throw this.#fail(error, undefined, 'list');
+        }
+        for (const doc of batch) if (!carried.has(escapeSessionId(doc.id))) yield fromOneX(doc, doc.id);
+      }
+    } finally {
+      await cursor.close().catch(() => {});
+    }
+  }
+
+  /** Deletes the 1.x document of a session carried over. A failure only leaves an unused document. */
+  async #forgetOneX(id: string, oneXId?: unknown): Promise<void> {
+    if (!this.#oneX || !canHaveOneXDocument(id)) return;
+    try {
+      const filter = oneXId === undefined ? oneXFilter(id) : { ...oneXFilter(id), _id: oneXId };
+      await this.sessions.deleteMany(filter as never);
+    } catch (error) {
+      (this.#options.logger ?? consoleLogger).warn(
+        `mongo session store: session ${JSON.stringify(id)} was carried over from Bottender 1.x, but its old document ` +
+          `could not be deleted (${messageOf(error)}); it is no longer read`,
+      );
+    }
+  }
+
+  async #liveVersion(sid: string, id: string): Promise<number> {
+    try {
+      return liveVersion(await this.sessions.findOne({ sid }), Date.now());
+    } catch (error) {
+      throw this.#fail(error, id, 'write (reading the stored version)');
+    }
+  }
+
+  async #next<T>(cursor: { next(): Promise<T | null> }): Promise<T | null> {
+    try {
+      return await cursor.next();
+    } catch (error) {
+      throw this.#fail(error, undefined, 'list');
+    }
+  }
+
+
+  #sid(id: string): string {
+    if (typeof id !== 'string') throw new TypeError(`a session id must be a string, got ${typeof id}`);
+    return escapeSessionId(id);
+  }
+
+  #fail(error: unknown, id: string | undefined, what: string): SessionStoreError {
+    if (error instanceof SessionStoreError) return error;
+    const about = id === undefined ? '' : ` for session ${JSON.stringify(id)}`;
+    return new SessionStoreError(`mongo ${what}${about} failed: ${messageOf(error)}`, id, { cause: error });
+  }
+}
+
+/** Live records among the given `sid`s (listing checks which 1.x sessions were carried over). */
+function liveRecordsAmong(sids: string[]) {
+  return { ...liveRecords(Date.now()), sid: { $in: sids } };
+}
+
+/** The record of a listed document, which must name its own session. */
+function recordAt(doc: SessionDocument): SessionRecord {
+  let id: unknown;
+  try {
+    id = (JSON.parse(String(doc.r)) as { id?: unknown } | null)?.id;
+  } catch (error) {
+    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not valid JSON (corrupted record)`, undefined, {
+      cause: error,
+    });
+  }
+  if (typeof id !== 'string' || escapeSessionId(id) !== doc.sid) {
+    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not a session record of that sid`);
+  }
+  return recordIn(doc, id);
+}
+
+/** Checks what the conditional updates rely on; returns the TTL in ms (0: keep forever). */
+function prepareWrite(record: SessionRecord, ttlMs: number | undefined): number {
+  if (typeof record !== 'object' || record === null || typeof record.id !== 'string') {
+    throw new TypeError('a session record needs a string id');
+  }
+  if (!Number.isSafeInteger(record.version) || record.version < 1) {
+    throw new TypeError(`session ${JSON.stringify(record.id)}: version must be a positive integer, got ${String(record.version)}`);
+  }
+  checkRecord(record, record.id);
+  if (ttlMs === undefined || ttlMs === 0) return 0;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new TypeError(`ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
+  }
+  return Math.ceil(ttlMs);
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
+
