@@ -4,8 +4,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * A TCP proxy between the driver and PostgreSQL that reads the frontend protocol and counts round
  * trips as the server sees them: the client waits for ReadyForQuery after each Sync (extended
  * protocol: Parse/Bind/Execute... Sync) and after each simple Query, so Syncs plus Queries is the
- * number of round trips, whatever the driver does in between. Also lets a test cut every
- * connection at once, like a network failure.
+ * number of round trips, whatever the driver does in between. Also plays network failures: every
+ * connection cut and new ones refused (`down`), or connections kept open with nothing passing
+ * (`frozen`, like a server that stopped answering).
  */
 export interface WireCounter {
   /** `postgres://...` through the proxy. */
@@ -18,6 +19,8 @@ export interface WireCounter {
   connections(): number;
   /** Destroys every open connection (both sides). */
   cutAll(): void;
+  /** `up`: forwards; `down`: cuts every connection and refuses new ones; `frozen`: holds all traffic. */
+  setMode(mode: 'up' | 'down' | 'frozen'): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,15 @@ export async function startWireCounter(databaseUrl: string): Promise<WireCounter
   const messages: Record<string, number> = {};
   const sockets = new Set<Socket>();
   let opened = 0;
+  let mode: 'up' | 'down' | 'frozen' = 'up';
+  const held: (() => void)[] = [];
+  /** Runs `forward` now, or once the proxy thaws. */
+  const pass = (forward: () => void) => (mode === 'frozen' ? held.push(forward) : forward());
   const server: Server = createServer((client) => {
+    if (mode === 'down') {
+      client.destroy();
+      return;
+    }
     opened++;
     const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
     sockets.add(client);
@@ -39,11 +50,11 @@ export async function startWireCounter(databaseUrl: string): Promise<WireCounter
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    upstream.on('data', (chunk) => client.write(chunk));
+    upstream.on('data', (chunk) => pass(() => client.write(chunk)));
     let buffer = Buffer.alloc(0);
     let startup = true;
     client.on('data', (chunk) => {
-      upstream.write(chunk);
+      pass(() => upstream.write(chunk));
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
         if (startup) {
@@ -78,6 +89,15 @@ export async function startWireCounter(databaseUrl: string): Promise<WireCounter
     cutAll: () => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+    },
+    setMode: (next) => {
+      mode = next;
+      if (next === 'down') {
+        held.length = 0;
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+      }
+      if (next === 'up') for (const forward of held.splice(0)) forward();
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
