@@ -14,6 +14,17 @@ async function folderWithConfig(config: string, files: Record<string, string> = 
   return loadConfig(dir);
 }
 
+/**
+ * Stands in for the driver package `id` (undefined: not installed). Jest maps the workspace's own
+ * `@bottender/*` packages to their sources, ahead of any bot folder's node_modules, so fake
+ * driver packages are given to the loader directly.
+ */
+function fakePackage(loaded: Awaited<ReturnType<typeof loadConfig>>, id: string, exports: unknown) {
+  const requirePackage = loaded.modules.requirePackage.bind(loaded.modules);
+  loaded.modules.requirePackage = async (wanted: string) => (wanted === id ? exports : requirePackage(wanted));
+  return loaded;
+}
+
 describe('createStore builds the driver session.driver names', () => {
   it('memory by default, with stores.memory options', async () => {
     const store = await createStore(await folderWithConfig('{}'));
@@ -75,33 +86,33 @@ module.exports = { session: { driver: 'mine', stores: { mine: new MapSessionStor
   });
 
   it('a driver package from the bot folder, given stores.<driver>', async () => {
-    const loaded = await folderWithConfig("{ session: { driver: 'mongo', stores: { mongo: { url: 'mongodb://db' } } } }", {
-      'node_modules/@bottender/mongo/index.js': `
-        const { MemorySessionStore } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
-        exports.createStore = (options) => Object.assign(new MemorySessionStore(), { options });`,
-    });
+    const loaded = fakePackage(
+      await folderWithConfig("{ session: { driver: 'mongo', stores: { mongo: { url: 'mongodb://db' } } } }"),
+      '@bottender/mongo',
+      { createStore: (options: unknown) => Object.assign(new MemorySessionStore(), { options }) },
+    );
     const store = await createStore(loaded);
     expect((store as unknown as { options: unknown }).options).toEqual({ url: 'mongodb://db' });
   });
 
   it('and says which package to install when the driver package is missing', async () => {
-    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }");
+    const loaded = fakePackage(await folderWithConfig("{ session: { driver: 'mongo' } }"), '@bottender/mongo', undefined);
     await expect(createStore(loaded)).rejects.toThrow(
       new ConfigError('bottender.config.js: session.driver "mongo" needs @bottender/mongo: npm install @bottender/mongo'),
     );
   });
 
   it("and reports the driver's own refusal of its options under the config key", async () => {
-    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }", {
-      'node_modules/@bottender/mongo/index.js': "exports.createStore = () => { throw new TypeError('url is required'); };",
+    const loaded = fakePackage(await folderWithConfig("{ session: { driver: 'mongo' } }"), '@bottender/mongo', {
+      createStore: () => {
+        throw new TypeError('url is required');
+      },
     });
     await expect(createStore(loaded)).rejects.toThrow('bottender.config.js: session.stores.mongo: url is required');
   });
 
   it('and refuses a driver package that does not return a store', async () => {
-    const loaded = await folderWithConfig("{ session: { driver: 'mongo' } }", {
-      'node_modules/@bottender/mongo/index.js': 'exports.createStore = () => ({});',
-    });
+    const loaded = fakePackage(await folderWithConfig("{ session: { driver: 'mongo' } }"), '@bottender/mongo', { createStore: () => ({}) });
     await expect(createStore(loaded)).rejects.toThrow("@bottender/mongo's createStore() did not return a session store");
   });
 });
