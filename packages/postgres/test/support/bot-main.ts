@@ -9,7 +9,8 @@ import { TestConnector } from '../../../bottender/src/testing/test-connector';
  * on stdout, one line each: `READY <port>`, `RAN <json>` after every handler run, `HANG <session>`.
  *
  * Handler: `count` + 1; text `track` also appends the event id to `ids`; text `hang` never
- * returns (the process holds the session's lease until it is killed).
+ * returns (the process holds the session's lease until it is killed), unless BOT_NO_HANG is set.
+ * BOT_DEADLINE_MS gives the test platform an answer deadline.
  */
 export async function start(): Promise<void> {
   const env = process.env;
@@ -31,18 +32,18 @@ export async function start(): Promise<void> {
     app: async (context: Context) => {
       const t0 = now();
       const { id, text } = context.event.rawEvent as { id?: string; text?: string };
-      if (text === 'hang') {
+      if (text === 'hang' && !env.BOT_NO_HANG) {
         process.stdout.write(`HANG ${JSON.stringify(context.session?.id)}\n`);
         await new Promise(() => {});
       }
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const count = (context.state.count ?? 0) + 1;
       context.setState(text === 'track' ? { count, ids: [...(context.state.ids ?? []), id] } : { count });
-      const line = { pid: process.pid, session: context.session?.id, event: id, count, t0, t1: now() };
+      const line = { pid: process.pid, session: context.session?.id, event: id, text, count, t0, t1: now() };
       process.stdout.write(`RAN ${JSON.stringify(line)}\n`);
     },
   });
-  const connector = new TestConnector();
+  const connector = new TestConnector({ answerDeadlineMs: env.BOT_DEADLINE_MS ? Number(env.BOT_DEADLINE_MS) : undefined });
   const server = await serve({ bot, channels: [{ path: '/webhooks/test', connector }], port: 0, host: '127.0.0.1' });
   process.once('SIGTERM', () => {
     void server.close().then(() => process.exit(0));

@@ -43,6 +43,10 @@ export interface BotSettings {
   lockLeaseMs?: number;
   lockTimeoutMs?: number;
   handlerDelayMs?: number;
+  /** The test platform's answer deadline (as Slack's 3 s), to make events deferred and held. */
+  answerDeadlineMs?: number;
+  /** Treat text `hang` as an ordinary event (a restarted process handling a held `hang` event). */
+  noHang?: boolean;
 }
 
 const LAUNCHER = join(__dirname, 'bot-process.cjs');
@@ -59,6 +63,8 @@ export function spawnBot(settings: BotSettings): Promise<BotProcess> {
       BOT_LEASE_MS: String(settings.lockLeaseMs ?? 10_000),
       BOT_LOCK_TIMEOUT_MS: String(settings.lockTimeoutMs ?? 10_000),
       BOT_HANDLER_DELAY_MS: String(settings.handlerDelayMs ?? 0),
+      BOT_DEADLINE_MS: String(settings.answerDeadlineMs ?? ''),
+      BOT_NO_HANG: settings.noHang ? '1' : '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
