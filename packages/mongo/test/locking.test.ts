@@ -1,0 +1,193 @@
+import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
+
+import { LeaseLostError, type MongoSessionStore } from '../src';
+import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
+
+/**
+ * The cross-instance lock: each store below has its own client, standing in for one bot process.
+ * An event takes the lock and reads in `begin`, and writes and unlocks in `commit`.
+ */
+const backends = mongoBackends('mongo locking');
+if (backends.length === 0) notRun('mongo locking');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A signal that aborts after `ms`, like the runtime's lock wait bound. */
+function wait(ms: number): { signal: AbortSignal } {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms).unref();
+  return { signal: controller.signal };
+}
+
+describe.each(backends)('against the %s', (backend) => {
+  const { stores, withMongo } = useMongoSuite(backend);
+
+  /** Two stores ("processes") sharing one database, plus a raw collection to look at the documents. */
+  function twoProcesses(options: { lockLeaseMs?: number } = {}) {
+    const dbName = uniqueDbName('lock');
+    const a = stores.store({ dbName, ...options });
+    return { a, b: stores.store({ dbName, ...options }), raw: stores.rawDb(a).collection('sessions') };
+  }
+
+  withMongo('begin locks the session with a lease and reads it; commit writes and unlocks', async () => {
+    const { a, raw } = twoProcesses();
+    const first = await a.begin('test:u', wait(1000));
+    expect(first.record).toBeUndefined();
+    const locked = await raw.findOne({ sid: 'test:u' });
+    expect(typeof locked!.lock).toBe('string');
+    expect(locked!.lockUntil.getTime() - Date.now()).toBeGreaterThan(1_000);
+    expect(locked!.lockUntil.getTime() - Date.now()).toBeLessThanOrEqual(2_000);
+    await first.commit(record('test:u', 1, { count: 1 }), { ttlMs: 60_000 });
+    const written = await raw.findOne({ sid: 'test:u' });
+    expect(written).toMatchObject({ lock: null, lockUntil: new Date(0), v: 1 });
+    expect(written!.expiresAt.getTime() - Date.now()).toBeGreaterThan(59_000);
+    const second = await a.begin('test:u', wait(1000));
+    expect(second.record).toEqual(record('test:u', 1, { count: 1 }));
+    await second.commit(record('test:u', 2, { count: 2 }), {});
+    expect((await raw.findOne({ sid: 'test:u' }))!.expiresAt).toBeUndefined(); // no expiresIn: kept forever
+  });
+
+  withMongo('a second process waits for the lock and then reads what the first committed', async () => {
+    const { a, b } = twoProcesses();
+    const held = await a.begin('test:u', wait(1000));
+    let bGotIt = false;
+    const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
+      bGotIt = true;
+      return tx;
+    });
+    await sleep(150);
+    expect(bGotIt).toBe(false);
+    await held.commit(record('test:u', 1, { by: 'a' }), {});
+    const tx = await waiting;
+    expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
+    await tx.commit(record('test:u', 2, { by: 'b' }), {});
+    expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+  });
+
+  withMongo('waiting is bounded by timeoutMs (what the runtime passes) or a signal: then SessionBusyError naming the session', async () => {
+    const { a, b, raw } = twoProcesses();
+    const held = await a.begin('test:busy', { timeoutMs: 1000 });
+    const token = (await raw.findOne({ sid: 'test:busy' }))!.lock;
+    for (const bound of [() => ({ timeoutMs: 200 }), () => wait(200)]) {
+      const started = Date.now();
+      const attempt = b.begin('test:busy', bound());
+      await expect(attempt).rejects.toBeInstanceOf(SessionBusyError);
+      await expect(attempt).rejects.toThrow('session "test:busy" is busy');
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(190);
+      expect(waited).toBeLessThan(1_000);
+    }
+    expect((await raw.findOne({ sid: 'test:busy' }))!.lock).toBe(token); // the holder keeps its lock
+    expect(await raw.countDocuments({})).toBe(1); // and waiting never created a second document
+    await held.release();
+    // An already aborted signal gives up at once, without touching MongoDB.
+    const controller = new AbortController();
+    controller.abort();
+    await expect(b.begin('test:busy', { signal: controller.signal })).rejects.toBeInstanceOf(SessionBusyError);
+    const next = await b.begin('test:busy', { timeoutMs: 200 });
+    await next.release();
+  });
+
+  withMongo('a slow handler keeps its lock: the lease is renewed while the transaction is open', async () => {
+    const { a, b, raw } = twoProcesses({ lockLeaseMs: 300 });
+    const held = await a.begin('test:slow', wait(1000));
+    await sleep(1_000); // more than three leases
+    expect((await raw.findOne({ sid: 'test:slow' }))!.lockUntil.getTime()).toBeGreaterThan(Date.now());
+    await expect(b.begin('test:slow', wait(300))).rejects.toBeInstanceOf(SessionBusyError);
+    await held.commit(record('test:slow', 1), {});
+    expect((await a.read('test:slow'))!.version).toBe(1);
+  });
+
+  withMongo('a lock whose owner stopped renewing (a dead process) frees itself after the lease', async () => {
+    const { a, b } = twoProcesses({ lockLeaseMs: 300 });
+    await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
+    const orphan = await a.begin('test:dead', wait(1000));
+    await a.client.close(); // renewals stop, as if the process had died
+    const started = Date.now();
+    const tx = await b.begin('test:dead', wait(3_000));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
+    await tx.commit(record('test:dead', 2), {});
+    await orphan.release(); // never throws, even with its connection gone
+  });
+
+  withMongo('a write whose lease ran out and was taken over is refused; only the owner can release or extend a lock', async () => {
+    const { a, b, raw } = twoProcesses();
+    const stale = await a.begin('test:lost', wait(1000));
+    await raw.updateOne({ sid: 'test:lost' }, { $set: { lockUntil: new Date(0) } }); // the lease ran out (the process stalled)
+    const current = await b.begin('test:lost', wait(1000));
+    const bToken = (await raw.findOne({ sid: 'test:lost' }))!.lock;
+
+    const refused = stale.commit(record('test:lost', 1, { by: 'stale' }), {});
+    await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(refused).rejects.toBeInstanceOf(SessionStoreError);
+    await stale.release();
+    expect(await a.read('test:lost')).toBeUndefined(); // never silently applied
+    expect((await raw.findOne({ sid: 'test:lost' }))!.lock).toBe(bToken); // b still owns its lock
+
+    await current.commit(record('test:lost', 1, { by: 'b' }), {});
+    expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
+  });
+
+  withMongo('a write whose version was overtaken is refused, and the lock is given up', async () => {
+    const { a, raw } = twoProcesses();
+    await a.write(record('test:fenced', 1), { expectedVersion: 0 });
+    const tx = await a.begin('test:fenced', wait(1000));
+    await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
+    const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
+    await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+    expect((await raw.findOne({ sid: 'test:fenced' }))!.lock).toBeNull();
+    expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+  });
+
+  withMongo('a session deleted while an event holds it: the write is refused, nothing is resurrected', async () => {
+    const { a } = twoProcesses();
+    await a.write(record('test:gone', 1), { expectedVersion: 0 });
+    const tx = await a.begin('test:gone', wait(1000));
+    await a.delete('test:gone');
+    await expect(tx.commit(record('test:gone', 2), {})).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await a.read('test:gone')).toBeUndefined();
+  });
+
+  withMongo('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
+    const { a, b } = twoProcesses();
+    const tx = await a.begin('test:once', wait(1000));
+    await tx.commit(record('test:once', 1), {});
+    await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
+    const next = await b.begin('test:once', wait(1000));
+    await tx.release(); // must not free b's lock
+    await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
+    await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
+    await next.release();
+    await next.release();
+  });
+
+  withMongo('an expired record is read as absent by begin, and its commit starts the session over', async () => {
+    const { a, raw } = twoProcesses();
+    await a.write(record('test:old', 5, { old: true }), { expectedVersion: 0, ttlMs: 60_000 });
+    await raw.updateOne({ sid: 'test:old' }, { $set: { expiresAt: new Date(Date.now() - 1) } });
+    const tx = await a.begin('test:old', wait(1000));
+    expect(tx.record).toBeUndefined();
+    await tx.commit(record('test:old', 1, { fresh: true }), {});
+    expect(await a.read('test:old')).toEqual(record('test:old', 1, { fresh: true }));
+  });
+
+  withMongo('four processes incrementing one session 200 times in all lose no update', async () => {
+    const dbName = uniqueDbName('race');
+    // 50 waiters per store for one session (the runtime would queue them in-process and send one):
+    // their retries keep the single-threaded test server busy enough to delay a commit past a short
+    // lease, which would only turn into a refused write (503, redelivered). A long lease keeps this
+    // test about lost updates.
+    const processes: MongoSessionStore[] = Array.from({ length: 4 }, () => stores.store({ dbName, lockLeaseMs: 20_000 }));
+    const increment = async (store: MongoSessionStore) => {
+      const tx = await store.begin('test:hot', wait(20_000));
+      const count = (tx.record?.state.count ?? 0) + 1;
+      await tx.commit(record('test:hot', (tx.record?.version ?? 0) + 1, { count }), {});
+    };
+    await Promise.all(Array.from({ length: 200 }, (_, i) => increment(processes[i % 4])));
+    const final = await processes[0].read('test:hot');
+    expect(final!.state.count).toBe(200);
+    expect(final!.version).toBe(200);
+    expect(await stores.rawDb(processes[0]).collection('sessions').countDocuments({})).toBe(1);
+  });
+});
