@@ -18,27 +18,46 @@ afterAll(removeBotFolders);
 const VERSION = JSON.parse(readFileSync(path.join(REPO, 'packages', 'bottender', 'package.json'), 'utf8')).version;
 
 describe('bottender --help and --version', () => {
-  it('print the usage and exit 0', async () => {
-    for (const flag of ['--help', '-h', 'start --help']) {
-      const result = await runBottender(flag.split(' '), { cwd: REPO });
+  it('print the usage and exit 0, as a bare bottender does', async () => {
+    for (const args of [[], ['--help'], ['-h'], ['help']]) {
+      const result = await runBottender(args, { cwd: REPO });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^Usage: bottender <command> \[options\]\n/);
       expect(result.stdout).toContain('start --console');
+      expect(result.stdout).toContain('new <folder>');
       expect(result.stderr).toBe('');
     }
   });
 
-  it('print the version and exit 0', async () => {
+  it.each([
+    [['start', '--help'], /^Usage: bottender start \[--port <n>\]/, '--verbose'],
+    [['dev', '-h'], /^Usage: bottender dev /, 'restarting the bot when a file'],
+    [['new', '--help'], /^Usage: bottender new <folder> /, '--platform <names>'],
+    [['help', 'new'], /^Usage: bottender new <folder> /, '--driver <name>'],
+  ])('bottender %j prints that command\'s own help', async (args, start, detail) => {
+    const result = await runBottender(args, { cwd: REPO });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(start);
+    expect(result.stdout).toContain(detail);
+  });
+
+  it('print which Bottender runs, its version and where it is installed, and exit 0', async () => {
     const result = await runBottender(['--version'], { cwd: REPO });
-    expect(result).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `Bottender (TypeScript) ${VERSION} (${path.join(REPO, 'packages', 'bottender')})\n`,
+      stderr: '',
+    });
   });
 });
 
 describe('bad usage: one clear line, a hint, exit code 2', () => {
   it.each([
-    [[], 'missing command: start or dev'],
-    [['serve'], 'unknown command "serve": use start or dev'],
-    [['start', '--verbose'], 'unknown option --verbose'],
+    [['serve'], 'unknown command "serve": use new, start or dev'],
+    [['strat'], 'unknown command "strat": use new, start or dev; did you mean start?'],
+    [['start', '--verbsoe'], 'unknown option --verbsoe; did you mean --verbose?'],
+    [['start', '--driver', 'file'], '--driver is not an option of bottender start'],
+    [['new', 'bot', '--port', '1'], '--port is not an option of bottender new'],
     [['start', '--port', 'abc'], '--port must be an integer from 0 to 65535 (got "abc")'],
     [['start', '--port', '70000'], '--port must be an integer from 0 to 65535 (got "70000")'],
     [['start', '--port'], '--port needs a value'],
@@ -65,7 +84,7 @@ describe('a config that cannot run: one line naming the key, exit code 1', () =>
     const result = await startIn({ 'bottender.config.js': "module.exports = { session: { driver: 'foo' } };\n" });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'bottender.config.js: session.driver must be one of "memory", "file", "redis", "mongo" or a key of ' +
+      'bottender.config.js: session.driver must be one of "memory", "file", "redis", "mongo", "postgres" or a key of ' +
         'session.stores with a store instance (got "foo")\n',
     );
     expect(result.stdout).toBe('');
@@ -101,12 +120,41 @@ describe('a config that cannot run: one line naming the key, exit code 1', () =>
     expect(result).toMatchObject({ code: 1, stderr: 'bottender.config.js: channels.echo.outFile must be a file path\n' });
   });
 
-  it('a driver whose package is not installed', async () => {
-    const result = await startIn({ 'bottender.config.mjs': "export default { session: { driver: 'mongo' } };\n" });
+  it('every problem of the config at once, one line each, with the nearest key', async () => {
+    const result = await startIn({
+      'bottender.config.js': "module.exports = { session: { driver: 'reddis', expiresIn: -1 }, initalState: {} };\n",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^bottender\.config\.js: session\.expiresIn must be .* \(got -1\) \(and 2 more problems\)$/),
+      'bottender.config.js: initalState is not a known key; did you mean initialState?',
+      expect.stringMatching(/^bottender\.config\.js: session\.driver must be one of .* \(got "reddis"\); did you mean "redis"\?$/),
+      '',
+    ]);
+  });
+
+  it("an unknown key of an enabled channel, with the nearest one (LINE)", async () => {
+    const result = await startIn(
+      {
+        'bottender.config.js':
+          "module.exports = { channels: { line: { enabled: true, accessToken: 'token', channelSecert: 'secret' } } };\n",
+      },
+      ['start', '--port', '0'],
+    );
     expect(result).toMatchObject({
       code: 1,
-      stderr: 'bottender.config.mjs: session.driver "mongo" needs @bottender/mongo: npm install @bottender/mongo\n',
+      stderr: 'bottender.config.js: channels.line.channelSecert is not a known key; did you mean channelSecret?\n',
     });
+  });
+
+  it("package.json's main naming a missing file, without index: no handler found", async () => {
+    const dir = makeBotFolder({ 'package.json': '{ "main": "index.js" }' });
+    const result = await runBottender(['start', '--console'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `no handler found in ${dir}: add index.ts or index.js exporting async function App(context), or set "app" in bottender.config ` +
+        `(package.json's "main" names "index.js", which does not exist)\n`,
+    );
   });
 
   it('a config with a syntax error', async () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ModuleLoadError } from '../config/load-app';
+import { ownPackage } from '../config/project-modules';
 import { ConfigError } from '../config/schema';
 import { SessionStoreError } from '../session/types';
-import { parseCommandLine, USAGE, UsageError } from './args';
+import { COMMAND_USAGE, parseCommandLine, USAGE, UsageError } from './args';
 import { runDev } from './dev';
+import { runNew } from './new/command';
 import { type CliIO, runStart } from './start';
 
 /** Exit codes: 0 done, 1 the bot cannot run (config, handler, store), 2 wrong usage. */
@@ -24,14 +25,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return report(error, io);
   }
   if (request.kind === 'help') {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${request.command === undefined ? USAGE : COMMAND_USAGE[request.command]}\n`);
     return 0;
   }
   if (request.kind === 'version') {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${versionLine()}\n`);
     return 0;
   }
   try {
+    if (request.kind === 'new') return await runNew(request, io);
     return request.kind === 'dev' ? await runDev(request, io) : await runStart(request, io);
   } catch (error) {
     return report(error, io);
@@ -67,8 +69,16 @@ function indent(text: string): string {
 
 /** This package's version, from its package.json. */
 export function version(): string {
-  const file = path.join(__dirname, '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return ownPackage().version;
+}
+
+/**
+ * What `bottender --version` prints: this project's name, its version and where it is installed.
+ * The registry's `bottender` is Bottender 1.x, whose `--version` prints a bare `1.5.5`; this line
+ * says which of the two runs.
+ */
+export function versionLine(): string {
+  return `Bottender (TypeScript) ${version()} (${path.resolve(__dirname, '..', '..')})`;
 }
 
 function processIO(): CliIO {
