@@ -8,6 +8,7 @@ export { StateCell, cloneJson } from './context/state-cell';
 export { WebhookError } from './connector/types';
 export type { Connector, ReceivedWebhook, WebhookRequest, WebhookResponse } from './connector/types';
 export {
+  LeaseLostError,
   SessionBusyError,
   SessionStoreError,
   VersionConflictError,

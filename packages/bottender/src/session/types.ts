@@ -140,6 +140,26 @@ export class SessionBusyError extends SessionStoreError {
 }
 
 /**
+ * The session's lock ran out before the commit: its lease expired because the process stalled
+ * (stopped, swapping, a long GC pause) or could not reach the store to renew it, so another
+ * process may hold the session now. The write is refused, since applying it could overwrite what
+ * that process commits; the runtime answers 503 and the platform redelivers the event.
+ */
+export class LeaseLostError extends SessionStoreError {
+  constructor(
+    sessionId: string,
+    readonly leaseMs: number,
+  ) {
+    super(
+      `session ${JSON.stringify(sessionId)}: the lock's lease (${leaseMs} ms) ran out before the write ` +
+        'and the lock is no longer ours; write refused',
+      sessionId,
+    );
+    this.name = 'LeaseLostError';
+  }
+}
+
+/**
  * An event acknowledged to its platform before its commit (at a deadline), kept in the store so a
  * crash after the acknowledgement cannot lose it (issue 8's contract). Cleared once committed.
  */

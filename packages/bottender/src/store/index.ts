@@ -2,7 +2,7 @@
  * `bottender/store`: what authors of session drivers build on. See docs/concepts.md ("Custom
  * stores") for the contract and `bottender/testing` for the conformance suite.
  */
-export { SessionBusyError, SessionStoreError, VersionConflictError } from '../session/types';
+export { LeaseLostError, SessionBusyError, SessionStoreError, VersionConflictError } from '../session/types';
 export type {
   AnyState,
   BeginOptions,
