@@ -6,7 +6,8 @@ import type { RedisStoreOptions } from './options';
 import { RedisSessionStore } from './store';
 
 export { RedisSessionStore } from './store';
-export { LeaseLostError } from './transaction';
+/** Kept here too for code that imported it from the driver; it is bottender/store's class. */
+export { LeaseLostError } from 'bottender/store';
 export { escapeSessionId, sessionKeys } from './keys';
 export type { SessionKeys } from './keys';
 export type { RedisStoreOptions } from './options';

@@ -1,29 +1,14 @@
 import {
+  LeaseLostError,
   type SessionRecord,
   SessionStoreError,
   type SessionTransaction,
   serializeRecord,
   VersionConflictError,
-} from 'bottender';
+} from 'bottender/store';
 
 import type { SessionKeys } from './keys';
 import type { ScriptCommands, ScriptReply } from './scripts';
-
-/**
- * The lease ran out before the write (the process stalled longer than `lockLeaseMs`, or could not
- * reach Redis to renew it), so another process may hold the session now. The write is refused:
- * applying it could overwrite whatever that process commits.
- */
-export class LeaseLostError extends SessionStoreError {
-  constructor(sessionId: string, leaseMs: number) {
-    super(
-      `session ${JSON.stringify(sessionId)}: the lock's lease (${leaseMs} ms) ran out before the write ` +
-        'and the lock is no longer ours; write refused',
-      sessionId,
-    );
-    this.name = 'LeaseLostError';
-  }
-}
 
 /** What a transaction needs from its store. */
 export interface TransactionContext {
