@@ -1,0 +1,56 @@
+/**
+ * Type-level promises of the public types, checked by `npm run typecheck` (tsc over test files):
+ * a line that stops compiling, or an `@ts-expect-error` that stops erroring, fails the build.
+ * The runtime assertions keep Jest honest about the same values.
+ */
+import type { SlackContext, SlackEvent, SlackRawEventMap } from '@bottender/slack';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(): T => true as T;
+
+describe('public types', () => {
+  it('narrows rawEvent with event.is(type)', () => {
+    const narrow = (event: SlackEvent) => {
+      if (event.is('view_submission')) {
+        assertType<Equal<typeof event.rawEvent, SlackRawEventMap['view_submission']>>();
+        return event.rawEvent.view.callback_id;
+      }
+      if (event.is('slash_command')) {
+        const command: string = event.rawEvent.command;
+        return command;
+      }
+      if (event.is('block_actions')) return event.rawEvent.actions[0]?.action_id;
+      if (event.is('message')) {
+        // A message event is a union of subtypes; `subtype` narrows further.
+        if (event.rawEvent.subtype === undefined) return event.rawEvent.user;
+        return event.rawEvent.subtype;
+      }
+      if (event.is('reaction_added')) return event.rawEvent.item.type;
+      // @ts-expect-error an event type Slack does not have
+      event.is('not_an_event');
+      // @ts-expect-error rawEvent is a union until narrowed: not every input has `view`
+      return event.rawEvent.view;
+    };
+    expect(typeof narrow).toBe('function');
+  });
+
+  it('types the context: state, chat and views arguments, answers', () => {
+    const handler = async (context: SlackContext<{ count: number }>) => {
+      const count: number = context.state.count;
+      context.setState({ count: count + 1 });
+      // @ts-expect-error state keys are typed
+      context.setState({ cont: 1 });
+      await context.sendText('hi', { unfurl_links: false });
+      // @ts-expect-error sendText takes a string
+      await context.sendText({ text: 'hi' });
+      await context.chat.update({ ts: '1.2', text: 'edited' });
+      await context.views.open({ view: { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] } });
+      context.setResponseAction({ response_action: 'errors', errors: { title_block: 'Too short' } });
+      // @ts-expect-error response_action must be one of Slack's four
+      context.setResponseAction({ response_action: 'close' });
+      const payload: string | undefined = context.event.payload;
+      return payload;
+    };
+    expect(typeof handler).toBe('function');
+  });
+});
