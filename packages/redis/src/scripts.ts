@@ -38,8 +38,24 @@ if ARGV[${expected + 3}] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[${expec
 }
 
 /**
+ * Keeps the record at `KEYS[recordKey]` from expiring while its lock is held: a TTL shorter than
+ * the lease (plus a second, so the lock always runs out first) is raised to that. A session whose
+ * event began before its expiry is continued by that event, not reported as changed by another
+ * writer when its key vanishes mid-event (docs/drivers/redis.md, "Expiry"). A record without a
+ * TTL (-1) is left as it is.
+ */
+function keepAlive(recordKey: number, leaseArg: number): string {
+  return `
+local keep = tonumber(ARGV[${leaseArg}]) + 1000
+local ttl = redis.call('PTTL', KEYS[${recordKey}])
+if ttl > 0 and ttl < keep then redis.call('PEXPIRE', KEYS[${recordKey}], keep) end
+`;
+}
+
+/**
  * KEYS: record, lock. ARGV: token, leaseMs.
- * Takes the lock if it is free, and reads the record in the same step.
+ * Takes the lock if it is free, and reads the record in the same step; the record then outlives
+ * the lock (see keepAlive).
  * Replies `{'ok'}` (no record), `{'ok', json, version}`, `{'busy', lockPttl}` or `{'corrupt', kind}`.
  */
 export const BEGIN = `${checkKind('')}
@@ -47,6 +63,7 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {'busy', redis.call('PTTL', KEYS[2])}
 end
 if kind == 'none' then return {'ok'} end
+${keepAlive(1, 2)}
 return {'ok', redis.call('HGET', KEYS[1], 'r') or '', redis.call('HGET', KEYS[1], 'v') or ''}
 `;
 
@@ -73,10 +90,14 @@ ${fencedSet(1, '')}
 return {'ok'}
 `;
 
-/** KEYS: lock. ARGV: token, leaseMs. Extends the lease if the lock is still ours; replies 1 or 0. */
+/**
+ * KEYS: lock, record. ARGV: token, leaseMs. Extends the lease if the lock is still ours, and keeps
+ * the record alive as long (see keepAlive); replies 1 or 0.
+ */
 export const EXTEND = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+${keepAlive(2, 2)}
 return 1
 `;
 
@@ -92,7 +113,7 @@ export const SCRIPTS = {
   bottenderSessionBegin: { lua: BEGIN, numberOfKeys: 2 },
   bottenderSessionCommit: { lua: COMMIT, numberOfKeys: 2 },
   bottenderSessionWrite: { lua: WRITE, numberOfKeys: 1 },
-  bottenderSessionExtend: { lua: EXTEND, numberOfKeys: 1 },
+  bottenderSessionExtend: { lua: EXTEND, numberOfKeys: 2 },
   bottenderSessionRelease: { lua: RELEASE, numberOfKeys: 1 },
 } as const;
 
@@ -118,6 +139,6 @@ export interface ScriptCommands {
     json: string,
     ttlMs: number,
   ): Promise<ScriptReply>;
-  bottenderSessionExtend(lock: string, token: string, leaseMs: number): Promise<number>;
+  bottenderSessionExtend(lock: string, record: string, token: string, leaseMs: number): Promise<number>;
   bottenderSessionRelease(lock: string, token: string): Promise<number>;
 }

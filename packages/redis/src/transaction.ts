@@ -136,7 +136,7 @@ export class RedisTransaction implements SessionTransaction {
   /** Extends the lease if the lock is still ours. Called by the {@link LeaseKeeper}. */
   renew(now: number): void {
     this.renewedAt = now;
-    this.context.scripts.bottenderSessionExtend(this.keys.lock, this.token, this.context.leaseMs).then(
+    this.context.scripts.bottenderSessionExtend(this.keys.lock, this.keys.data, this.token, this.context.leaseMs).then(
       (extended) => {
         // 0: the lease already ran out. Stop renewing; commit will be refused.
         if (extended === 0) this.context.leases.remove(this);
