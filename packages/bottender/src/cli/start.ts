@@ -33,7 +33,9 @@ export async function runStart(request: StartRequest, io: CliIO): Promise<number
 async function runServer(request: StartRequest, io: CliIO): Promise<number> {
   const port = request.port ?? portFromEnv(io.env);
   const host = request.host ?? (io.env.HOST?.trim() || undefined);
-  const app = await createBottender({ cwd: io.cwd });
+  // Under `bottender dev`, connectors that have a loop (long polling, a socket) use it: no public URL needed.
+  const dev = io.env[DEV_CHILD_ENV] === '1';
+  const app = await createBottender({ cwd: io.cwd, dev });
   tellDevParentWhatToIgnore(app);
   const stopped = waitForStopSignal(io);
   try {
@@ -43,7 +45,10 @@ async function runServer(request: StartRequest, io: CliIO): Promise<number> {
     if (app.channels.length === 0) {
       io.stderr.write('[bottender] warning: no channel is enabled; set channels.<name>.enabled in bottender.config\n');
     }
-    for (const channel of app.channels) io.stdout.write(`  ${channel.connector.platform}: ${origin}${channel.path}\n`);
+    for (const channel of app.channels) {
+      const where = app.loopChannels.includes(channel) ? "its own connection (no webhook)" : `${origin}${channel.path}`;
+      io.stdout.write(`  ${channel.connector.platform}: ${where}\n`);
+    }
   } catch (error) {
     stopped.dispose();
     await app.close().catch(() => {});

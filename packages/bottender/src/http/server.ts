@@ -1,29 +1,44 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { startBot } from '../project/lifecycle';
 import { createRequestHandler, type RequestHandlerOptions } from './request-handler';
 
 export interface ServeOptions extends RequestHandlerOptions {
   port?: number;
   host?: string;
+  /** Under `bottender dev`: connectors with a loop use it instead of webhooks. */
+  dev?: boolean;
 }
+
+/** What {@link listenWebhooks} needs: the request handler's options and where to listen. */
+export type WebhookServerOptions = ServeOptions;
 
 /** A running webhook server. */
 export interface RunningServer {
   server: Server;
   /** The port actually bound (useful with port 0). */
   port: number;
-  /** Stops accepting requests, lets in-flight events finish, then closes the store and connectors. */
+  /** Stops accepting requests, lets in-flight events finish, then closes the connectors and the store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the webhook server on node:http. The store is initialized first, so an unreachable
- * store fails the start with its own message instead of failing the first webhook.
+ * Starts a bot and serves its webhook channels on node:http: the store first (an unreachable
+ * store fails the start with its own message instead of failing the first webhook), then the
+ * connectors, held events, loops and the server, through the lifecycle (project/lifecycle.ts).
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  await options.bot.init();
-  for (const channel of options.channels) await channel.connector.init?.();
+  const { bot, channels, dev, logger, ...http } = options;
+  const running = await startBot({ bot, channels, dev, logger, http });
+  return { server: running.server!, port: running.port!, close: () => running.close() };
+}
+
+/**
+ * Only the HTTP part: listens with the request handler of `options.channels`. `close()` stops
+ * accepting requests and resolves once the server is closed (after in-flight answers).
+ */
+export async function listenWebhooks(options: WebhookServerOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   // Answers given while closing end their connection: a keep-alive client (platforms keep them)
   // would otherwise hold close() open for keepAliveTimeout after its last answer.
   let stopping = false;
@@ -37,19 +52,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       resolve();
     });
   });
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   return {
     server,
     port: (server.address() as AddressInfo).port,
     close: () =>
-      (closing ??= (async () => {
+      (closed ??= new Promise<void>((resolve) => {
         stopping = true;
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.close(() => resolve());
         server.closeIdleConnections();
-        await options.bot.drain();
-        await stopped;
-        await options.bot.close();
-        for (const channel of options.channels) await channel.connector.close?.();
-      })()),
+      })),
   };
 }

@@ -3,12 +3,12 @@ import { createStore } from '../config/create-store';
 import { loadApp, type LoadedApp } from '../config/load-app';
 import { givenConfig, loadConfig, type LoadedConfig } from '../config/load-config';
 import type { BottenderConfig } from '../config/types';
-import type { Connector } from '../connector/types';
 import { createRequestHandler, type Channel, type RequestListener } from '../http/request-handler';
-import { serve, type RunningServer } from '../http/server';
+import type { RunningServer } from '../http/server';
 import { Bot } from '../runtime/bot';
 import type { Logger } from '../runtime/logger';
 import type { AnyState } from '../session/types';
+import { type RunningBot, splitChannels, startBot } from './lifecycle';
 
 /** Options of {@link createBottender}. */
 export interface CreateBottenderOptions<State extends AnyState = AnyState> {
@@ -21,6 +21,8 @@ export interface CreateBottenderOptions<State extends AnyState = AnyState> {
   config?: BottenderConfig<State>;
   /** Build connectors for the enabled channels. Default true; console mode needs none. */
   channels?: boolean;
+  /** As under `bottender dev`: connectors that have a loop (long polling, a socket) use it instead of webhooks. */
+  dev?: boolean;
   logger?: Logger;
 }
 
@@ -29,6 +31,8 @@ export interface BottenderApp {
   readonly bot: Bot<any>;
   /** The enabled channels, each a connector at its webhook path. */
   readonly channels: readonly Channel[];
+  /** The channels that run their own loop in this run (the others are webhooks). */
+  readonly loopChannels: readonly Channel[];
   /** The validated config and where it came from. */
   readonly loaded: LoadedConfig;
   /** The handler and error handler, and the files they came from. */
@@ -40,7 +44,11 @@ export interface BottenderApp {
    * (or as a Buffer `req.body`); a body consumed without a copy is answered 500, not waited for.
    */
   readonly requestHandler: RequestListener;
-  /** Connects the store and the connectors, so a bad setup fails now rather than at the first event. */
+  /**
+   * Starts the bot through the lifecycle (project/lifecycle.ts): the store, the connectors (once),
+   * held events from before, and the loop transports; a bad setup fails now rather than at the
+   * first event. Webhooks are then answered by {@link requestHandler} or {@link serve}.
+   */
   prepare(): Promise<void>;
   /** Serves the channels on node:http. Port default: `PORT`, else 5000. */
   serve(port?: number, host?: string): Promise<RunningServer>;
@@ -61,59 +69,58 @@ export async function createBottender<State extends AnyState = AnyState>(
     : await loadConfig(options.cwd);
   const handlers = await loadApp(loaded);
   const channels = options.channels === false ? [] : await createChannels(loaded);
-  for (const channel of channels) initOnce(channel.connector);
   const store = await createStore(loaded, { logger: options.logger });
+  const session = loaded.config.session as
+    | { expiresIn?: number; handlerTimeoutMs?: number; eventIdWindow?: number; lockTimeoutMs?: number }
+    | undefined;
   const bot = new Bot({
     app: handlers.app,
     onError: handlers.onError,
     store,
     initialState: loaded.config.initialState,
-    expiresIn: loaded.config.session?.expiresIn,
+    expiresIn: session?.expiresIn,
+    handlerTimeoutMs: session?.handlerTimeoutMs,
+    eventIdWindow: session?.eventIdWindow,
+    lockTimeoutMs: session?.lockTimeoutMs,
     logger: options.logger,
   });
-  const requestHandler = createRequestHandler({ bot, channels, logger: options.logger });
+  const dev = options.dev ?? false;
+  const { webhooks, loops } = splitChannels(channels, dev);
+  const requestHandler = createRequestHandler({ bot, channels: webhooks, logger: options.logger });
 
+  let running: Promise<RunningBot> | undefined;
   let server: RunningServer | undefined;
-  let prepared: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
-  const prepare = () =>
-    (prepared ??= (async () => {
-      await bot.init();
-      for (const channel of channels) await channel.connector.init?.();
-    })());
+  const start = () => {
+    if (closing) return Promise.reject(new Error('closed'));
+    running ??= startBot({ bot, channels, dev, logger: options.logger });
+    // A failed start may be tried again.
+    running.catch(() => (running = undefined));
+    return running;
+  };
 
   return {
     bot,
     channels,
+    loopChannels: loops,
     loaded,
     handlers,
     requestHandler,
-    prepare,
+    prepare: async () => void (await start()),
     async serve(port, host) {
       if (server) throw new Error('already serving; close() first');
-      if (closing) throw new Error('closed');
-      await prepare();
-      server = await serve({ bot, channels, port: port ?? defaultPort(), host, logger: options.logger });
+      const started = await start();
+      const listening = await started.listen({ port: port ?? defaultPort(), host });
+      server = { ...listening, close: () => started.close() };
       return server;
     },
     close: () =>
       (closing ??= (async () => {
-        if (server) {
-          await server.close();
-          return;
-        }
-        await bot.close();
-        for (const channel of channels) await channel.connector.close?.();
+        const started = await running?.catch(() => undefined);
+        if (started) await started.close();
+        else await bot.close();
       })()),
   };
-}
-
-/** prepare() and serve() both initialize connectors; a connector's init must still run once. */
-function initOnce(connector: Connector): void {
-  const init = connector.init?.bind(connector);
-  if (!init) return;
-  let done: Promise<void> | undefined;
-  connector.init = () => (done ??= init());
 }
 
 function defaultPort(): number {
