@@ -165,9 +165,9 @@ export function describeTarget(options: MongoStoreOptions | string): string {
   return redactUrl(options.url ?? DEFAULT_URL);
 }
 
-/** `mongodb://user:secret@host` becomes `mongodb://user:***@host`. */
+/** `mongodb://user:secret@host` becomes `mongodb://user:***@host` (any scheme: a mistyped one too). */
 export function redactUrl(url: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@]*@/i, '$1:***@');
 }
 
 function looksLike(value: unknown, methods: string[]): boolean {

@@ -1,0 +1,154 @@
+import { createServer } from 'node:net';
+
+import { Bot, type Logger, serve, SessionStoreError, silentLogger } from 'bottender';
+import { TestConnector } from 'bottender/testing';
+
+import { MongoSessionStore } from '../src';
+import { startTestServerOrSkip, type TestMongo, warnSkipped } from './support/mongo-server';
+import { StoreFactory } from './support/stores';
+
+/**
+ * What happens when MongoDB is missing, goes away or stops answering: a clear error at start, 503
+ * answers (never a crash, never a 200 without a write) while it is gone, and handling that resumes
+ * by itself. These tests take their own test server down and bring it back.
+ */
+let mongo: TestMongo | undefined;
+let stores: StoreFactory;
+
+beforeAll(async () => {
+  mongo = await startTestServerOrSkip('mongo faults');
+  if (mongo) stores = new StoreFactory(mongo);
+});
+afterEach(() => stores?.closeAll());
+afterAll(() => mongo?.dispose());
+
+function withOwnMongo(name: string, body: (mongo: TestMongo) => Promise<void>): void {
+  test(name, async () => {
+    if (!mongo?.controllable) return warnSkipped(name, 'needs the MongoDB test server, which the tests take down');
+    await body(mongo);
+  });
+}
+
+/** A TCP port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A logger that keeps what it is told. */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+}
+
+/** Waits up to `ms` for `condition`, then asserts it. */
+async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(condition()).toBe(true);
+}
+
+/** A counter bot and a function that posts one event to it as a webhook request. */
+function counterBot(store: MongoSessionStore) {
+  const connector = new TestConnector();
+  const bot = new Bot({
+    store,
+    logger: silentLogger,
+    lockTimeoutMs: 3_000,
+    app: async (context) => context.setState({ count: (context.state.count ?? 0) + 1 }),
+  });
+  let n = 0;
+  const post = async () => {
+    const body = { events: [{ user: 'u', id: `e${++n}`, text: 'hi' }] };
+    const started = Date.now();
+    const answer = await bot.handleRequest(connector, {
+      method: 'POST',
+      path: '/webhooks/test',
+      query: new URLSearchParams(),
+      headers: {},
+      rawBody: Buffer.from(JSON.stringify(body)),
+    });
+    return { status: answer.status, ms: Date.now() - started };
+  };
+  return { bot, connector, post };
+}
+
+test('init fails within connectTimeoutMs with a clear message when nothing listens, password hidden', async () => {
+  const port = await freePort();
+  const store = new MongoSessionStore({ url: `mongodb://bot:s3cret@127.0.0.1:${port}/app`, connectTimeoutMs: 500, logger: silentLogger });
+  const started = Date.now();
+  const init = store.init();
+  await expect(init).rejects.toBeInstanceOf(SessionStoreError);
+  await expect(init).rejects.toThrow(`cannot connect to MongoDB at mongodb://bot:***@127.0.0.1:${port}/app: connect ECONNREFUSED 127.0.0.1:${port}`);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  // A later init tries again (the store is not left broken), and fails the same way.
+  await expect(store.init()).rejects.toThrow('cannot connect to MongoDB at');
+  await store.close();
+});
+
+test('serve() refuses to start when MongoDB is unreachable, naming where it looked', async () => {
+  const port = await freePort();
+  const store = new MongoSessionStore({ url: `mongodb://127.0.0.1:${port}`, connectTimeoutMs: 300, logger: silentLogger });
+  const { bot, connector } = counterBot(store);
+  await expect(serve({ bot, channels: [{ path: '/webhooks/test', connector }], port: 0, host: '127.0.0.1' })).rejects.toThrow(
+    `cannot connect to MongoDB at mongodb://127.0.0.1:${port}`,
+  );
+  await store.close();
+});
+
+withOwnMongo('MongoDB going away mid-run: 503s within connectTimeoutMs, the process stays up, and handling resumes by itself', async (mongo) => {
+  const logger = recordingLogger();
+  const store = stores.store({ logger, connectTimeoutMs: 800 });
+  const { bot, post } = counterBot(store);
+  expect([(await post()).status, (await post()).status]).toEqual([200, 200]);
+
+  await mongo.down();
+  try {
+    const down = [await post(), await post(), await post()];
+    expect(down.map((a) => a.status)).toEqual([503, 503, 503]);
+    expect(Math.max(...down.map((a) => a.ms))).toBeLessThan(2_000);
+    await eventually(() => logger.lines.some((l) => l.startsWith('warn: mongo session store: lost the connection to mongodb://127.0.0.1:')));
+  } finally {
+    await mongo.up(); // also when an assertion failed, so later tests have their server
+  }
+  const deadline = Date.now() + 15_000;
+  let answer = await post();
+  while (answer.status !== 200 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    answer = await post();
+  }
+  expect(answer.status).toBe(200);
+  await eventually(() => logger.lines.some((l) => l.startsWith('info: mongo session store: reconnected to mongodb://127.0.0.1:')));
+  expect(logger.lines.filter((l) => l.includes('lost the connection'))).toHaveLength(1);
+  // Two answered 200 before the outage (the data survived), one after it; no 503 wrote anything.
+  expect((await store.read('test:u'))!.state.count).toBe(3);
+  await bot.close();
+});
+
+withOwnMongo('a frozen MongoDB (connected, not answering) fails the event after commandTimeoutMs; the session is free again after it', async (mongo) => {
+  const store = stores.store({ commandTimeoutMs: 300, lockLeaseMs: 1_500 });
+  const { post } = counterBot(store);
+  expect((await post()).status).toBe(200);
+  mongo.pause();
+  let frozen: { status: number; ms: number };
+  try {
+    frozen = await post();
+  } finally {
+    mongo.resume();
+  }
+  expect(frozen.status).toBe(503);
+  expect(frozen.ms).toBeGreaterThanOrEqual(250);
+  expect(frozen.ms).toBeLessThan(2_000);
+  // The lock-and-read that timed out may still have run once MongoDB thawed; the release sent
+  // after it, or else the lease, frees the session.
+  const after = await post();
+  expect(after.status).toBe(200);
+  expect(after.ms).toBeLessThan(1_500 + 1_000);
+  expect((await store.read('test:u'))!.state.count).toBe(2);
+});
