@@ -106,7 +106,12 @@ const configSchema = z.looseObject(
                   .optional(),
                 redis: optionsObject('{ url: process.env.REDIS_URL }'),
                 mongo: optionsObject('{ url: process.env.MONGO_URL }'),
-                postgres: optionsObject('{ connectionString: process.env.DATABASE_URL }'),
+                // @bottender/postgres also takes the connection string alone.
+                postgres: z
+                  .union([z.string(), z.looseObject({})], {
+                    error: 'must be a connection string or an object of options such as { connectionString: process.env.DATABASE_URL }',
+                  })
+                  .optional(),
               },
               { error: 'must be an object of driver options (or store instances) by name' },
             )

@@ -27,9 +27,9 @@ export interface SessionStoresConfig {
   redis?: Record<string, unknown>;
   /** Passed to `@bottender/mongo`'s `createStore`. */
   mongo?: Record<string, unknown>;
-  /** Passed to `@bottender/postgres`'s `createStore`, e.g. `{ connectionString: process.env.DATABASE_URL }`. */
-  postgres?: Record<string, unknown>;
-  [name: string]: SessionStore | object | undefined;
+  /** Passed to `@bottender/postgres`'s `createStore`: a connection string, or e.g. `{ connectionString: process.env.DATABASE_URL, table: 'bot_sessions' }`. */
+  postgres?: string | Record<string, unknown>;
+  [name: string]: SessionStore | object | string | undefined;
 }
 
 /** `session`: which driver keeps state, and for how long. */
