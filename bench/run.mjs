@@ -8,6 +8,7 @@ import { parseArgs } from './lib/args.mjs';
 import { startChild } from './lib/child.mjs';
 import { ACCESS_TOKEN, CHANNEL_SECRET, WEBHOOK_PATH } from './lib/constants.mjs';
 import { runPhase } from './lib/phase.mjs';
+import { backendCpuUsPerEvent, postgresReport, roundTripsSince, startPostgres } from './lib/postgres.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { formatReport, ratios, summarize } from './lib/report.mjs';
 import { SCENARIOS, WARMUP } from './lib/scenarios.mjs';
@@ -23,11 +24,14 @@ const say = (text) => console.log(`bench: ${text}`);
 
 const children = new Set();
 let redis;
+let postgres;
 async function stopEverything() {
   await Promise.allSettled([...children].map((c) => c.stop()));
   children.clear();
   await redis?.stop();
   redis = undefined;
+  await postgres?.stop();
+  postgres = undefined;
 }
 process.on('SIGINT', () => void stopEverything().then(() => process.exit(130)));
 
@@ -77,6 +81,8 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
           BENCH_WEBHOOK_PATH: WEBHOOK_PATH,
           BENCH_STORE: store,
           BENCH_REDIS_PORT: String(redis?.port ?? ''),
+          BENCH_DATABASE_URL: postgres?.url ?? '',
+          BENCH_PG_SCHEMA: postgres?.schema ?? '',
           ...target.env,
         },
         execArgv: options.profile
@@ -84,6 +90,7 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
           : [],
       });
       await redis?.flush();
+      await postgres?.flush();
       const warm = await runPhase({
         target: child,
         fakeApi,
@@ -105,6 +112,9 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
         if (child.dead) continue;
         try {
           await redis?.flush();
+          await postgres?.flush();
+          const tripsBefore = postgres ? await child.call('pg-round-trips') : undefined;
+          const backendsBefore = await postgres?.backendCpu();
           const result = await runPhase({
             target: child,
             fakeApi,
@@ -114,8 +124,15 @@ async function runGroup(store, scenarioNames, runs, fakeApi, loadGen) {
             seed: round * 10 + index,
             redisPid: redis?.pid,
           });
+          if (postgres) {
+            result.roundTripsPerEvent = (await roundTripsSince(child, tripsBefore, result.handled)).perEvent;
+            result.postgresCpuUsPerEvent = backendCpuUsPerEvent(backendsBefore, await postgres.backendCpu(), result.handled);
+          }
           runs.push({ scenario, target: name, round, result });
-          say(line(`${scenario} run ${round} ${name}`, result));
+          say(
+            line(`${scenario} run ${round} ${name}`, result) +
+              (postgres ? `, ${result.roundTripsPerEvent.toFixed(2)} round trips/event` : ''),
+          );
         } catch (error) {
           child.dead = true;
           runs.push({ scenario, target: name, round, error: error.message });
@@ -152,20 +169,31 @@ async function main() {
       env: { BENCH_ACCESS_TOKEN: ACCESS_TOKEN },
     });
     const loadGen = await start({ name: 'load-generator', script: `${ROOT}bench/load/generator.mjs` });
-    for (const store of ['memory', 'redis']) {
+    for (const store of ['memory', 'redis', 'postgres']) {
       const names = options.scenarios.filter((s) => SCENARIOS[s].store === store);
       if (names.length === 0) continue;
       if (store === 'redis') redis = await startRedis();
+      if (store === 'postgres') {
+        try {
+          postgres = await startPostgres();
+        } catch (error) {
+          say(`${names.join(', ')} not run: ${error.message}`);
+          for (const scenario of names) runs.push({ scenario, target: 'ours', error: error.message });
+          continue;
+        }
+      }
       await runGroup(store, names, runs, fakeApi, loadGen);
       await redis?.stop();
       redis = undefined;
+      await postgres?.stop();
+      postgres = undefined;
     }
     await stopEverything();
   }
   const memory = options.memory ? measureIdleSessions() : undefined;
   const summary = summarize(runs);
   const ratioList = ratios(summary, runs);
-  const report = formatReport({ summary, ratioList, memory, machine, runsPerScenario: options.runs });
+  const report = formatReport({ summary, ratioList, memory, machine, runsPerScenario: options.runs }) + postgresReport(runs);
   console.log(`\n${report}\n`);
   mkdirSync(RESULTS, { recursive: true });
   const seconds = (Date.now() - startedAt.getTime()) / 1000;

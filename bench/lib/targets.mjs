@@ -19,7 +19,7 @@ export const TARGETS = {
   ours: {
     label: 'ours (bottender 2 alpha)',
     script: here('../targets/ours/server.cjs'),
-    stores: ['memory', 'redis'],
+    stores: ['memory', 'redis', 'postgres'],
   },
   'bottender-sync': {
     label: 'Bottender 1.5.5 sync: true',

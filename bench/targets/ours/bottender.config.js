@@ -2,14 +2,17 @@
 'use strict';
 
 const redis = process.env.BENCH_STORE === 'redis';
+const postgres = process.env.BENCH_STORE === 'postgres';
 
 module.exports = {
   initialState: { count: 0 },
   session: {
-    driver: redis ? 'redis' : 'memory',
+    driver: redis ? 'redis' : postgres ? 'postgres' : 'memory',
     stores: {
       memory: { maxSize: 500 },
       redis: { host: '127.0.0.1', port: Number(process.env.BENCH_REDIS_PORT || 6379) },
+      // S3P: a counted pg Pool on the bench's schema (bench/lib/postgres.mjs).
+      ...(postgres ? { postgres: require('./postgres-store.cjs').postgresStoreOptions() } : {}),
     },
   },
   channels: {
