@@ -18,7 +18,14 @@ export type {
   WebhookRequest,
   WebhookResponse,
 } from './types';
+/** Error wording and key suggestions every connector shares. */
+export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from '../errors';
+export type { DescribeValueOptions } from '../errors';
+/** DEBUG=bottender:<name> namespaces for platform clients. */
+export { debugLog } from '../runtime/log';
+export type { DebugLog } from '../runtime/log';
 export type { AnyState } from '../session/types';
+/** The runtime's side of the contract: deadlines, bounds, transports, outcomes as HTTP statuses. */
 export { answerMarginMs, EventTimeoutError } from '../runtime/pipeline';
 export { transportOf } from '../project/lifecycle';
 export { statusOf } from '../http/webhook-answer';

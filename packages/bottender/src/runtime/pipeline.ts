@@ -25,6 +25,7 @@ import {
   type AnyState,
   type HeldEventStore,
   type JsonValue,
+  LeaseLostError,
   type SessionRecord,
   type SessionStore,
   SessionStoreError,
@@ -544,7 +545,10 @@ export class Pipeline {
 
 /** A store failure as an outcome: a lost lease (a store's `LeaseLostError`) is told apart. */
 export function outcomeOfStoreError(error: unknown): EventOutcomeKind {
-  return (error as Error | undefined)?.name === 'LeaseLostError' ? 'lease-lost' : 'store-unavailable';
+  // By name too: a driver may load its own copy of `bottender`.
+  return error instanceof LeaseLostError || (error as Error | undefined)?.name === 'LeaseLostError'
+    ? 'lease-lost'
+    : 'store-unavailable';
 }
 
 function noop(): void {}

@@ -2,7 +2,7 @@
  * `bottender/store`: what authors of session drivers build on. See docs/concepts.md ("Custom
  * stores") for the contract and `bottender/testing` for the conformance suite.
  */
-export { SessionBusyError, SessionStoreError, VersionConflictError } from '../session/types';
+export { LeaseLostError, SessionBusyError, SessionStoreError, VersionConflictError } from '../session/types';
 export type {
   AnyState,
   BeginOptions,
@@ -15,6 +15,13 @@ export type {
   WriteOptions,
 } from '../session/types';
 export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from '../session/record';
+/** Error wording and key suggestions every driver shares. */
+export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from '../errors';
+export type { DescribeValueOptions } from '../errors';
+/** DEBUG=bottender:<name> namespaces for store clients. */
+export { debugLog } from '../runtime/log';
+export type { DebugLog } from '../runtime/log';
+/** The session rules (id, liveness, next record) and helpers drivers share. */
 export { appendBounded, isLive, nextRecord, sessionIdOf } from '../session/rules';
 export { isHeldEventStore } from '../runtime/held';
 export { KeyedQueue } from '../runtime/keyed-queue';
