@@ -49,6 +49,9 @@ function packageJson(input: TemplateInput): string {
     },
     engines: { node: '>=20.18' },
     dependencies,
+    // npm 11 asks about install scripts; neither is needed (@swc/core ships its binary as a
+    // package, Jest's file watcher falls back without its native build).
+    allowScripts: { '@swc/core': false, '@parcel/watcher': false },
     devDependencies: DEV_DEPENDENCIES,
     jest: {
       testEnvironment: 'node',
