@@ -14,7 +14,7 @@ import type { AnyState } from 'bottender/store';
 import { SlackContext, type SlackContextServices } from './context';
 import { DmChannels } from './dm-channels';
 import type { SlackEvent } from './event';
-import { withoutBotMessages } from './inputs';
+import { eventFromCommand, eventFromInteraction, eventsFromCallback, withoutBotMessages } from './inputs';
 import { resolveSlackOptions, type ResolvedSlackOptions, type SlackChannelOptions } from './options';
 import { runSocketMode } from './socket-mode';
 import { createSlackTransport, type SlackTransport } from './transport';
@@ -122,6 +122,18 @@ export class SlackConnector implements Connector<SlackEvent, SlackContext>, Conn
     const { socketMode, appToken } = this.#options;
     if (socketMode !== undefined) return socketMode ? 'loop' : 'webhook';
     return mode.dev && appToken !== undefined ? 'loop' : 'webhook';
+  }
+
+  /**
+   * Rebuilds an event held at its deadline from its `rawEvent` (what Slack sent: a callback, an
+   * interactivity payload or a command's fields; each says which it is). A held event has a
+   * session already, so its DM channel is not asked again.
+   */
+  restoreEvent(rawEvent: unknown): SlackEvent {
+    const raw = (typeof rawEvent === 'object' && rawEvent !== null ? rawEvent : {}) as Record<string, unknown>;
+    if (raw.type === 'event_callback') return eventsFromCallback(raw, {})[0];
+    if (typeof raw.command === 'string' && raw.type === undefined) return eventFromCommand(raw);
+    return eventFromInteraction(raw);
   }
 
   /** Closes the Web API connections once calls in flight are done. */

@@ -1,12 +1,6 @@
 import type { BotEvent } from 'bottender/connector';
 
-import type {
-  SlackEventEnvelope,
-  SlackEventType,
-  SlackInputKind,
-  SlackRawEvent,
-  SlackRawEventMap,
-} from './raw-types';
+import type { SlackDataOf, SlackEventType, SlackInputKind, SlackRawEvent, SlackRawEventMap } from './raw-types';
 import { idOf, placeOf, type SlackPlace } from './session-key';
 
 /** What a message event is: a new message, or a change to one. */
@@ -15,10 +9,8 @@ export type SlackMessageKind = 'new' | 'edited' | 'deleted' | 'other';
 /** Message subtypes that are new messages a person (or, with includeBotMessages, a bot) wrote. */
 const NEW_MESSAGE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message', 'bot_message']);
 
-/** Where an event came from besides its payload: the Events API envelope and retry headers. */
+/** How an input was delivered: Slack's retry information (HTTP headers, or the Socket Mode envelope). */
 export interface SlackEventOrigin {
-  /** The Events API callback around the event (not for interactivity or slash commands). */
-  envelope?: SlackEventEnvelope;
   /** `X-Slack-Retry-Num` (HTTP) or `retry_attempt` (Socket Mode): 0 for a first delivery. */
   retryNum?: number;
   /** `X-Slack-Retry-Reason` or `retry_reason`, e.g. `http_timeout`. */
@@ -29,12 +21,15 @@ type Loose = Record<string, any>;
 
 /**
  * A Slack input as the handler sees it: an Events API event, an interactivity payload or a
- * slash command, with typed shortcuts over the raw payload (`rawEvent`, Slack's own snake_case).
+ * slash command, with typed shortcuts over what Slack sent (Slack's own snake_case):
+ * `rawEvent` is the whole input (for the Events API, the callback with `event_id` and the event
+ * under `event`); `data` is the event itself (the callback's `event`, else `rawEvent`).
  *
- * `is(type)` narrows `rawEvent` to that type's shape:
+ * `is(type)` narrows both to that type's shape:
  *
  * ```ts
- * if (context.event.is('view_submission')) context.event.rawEvent.view.state.values;
+ * if (context.event.is('view_submission')) context.event.data.view.state.values;
+ * if (context.event.is('app_mention')) context.event.data.text;
  * ```
  *
  * Every shortcut is a getter over the payload: building an event costs one small object.
@@ -44,6 +39,8 @@ type Loose = Record<string, any>;
  */
 export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements BotEvent<Raw> {
   readonly #place: SlackPlace;
+  /** The event itself: the callback's `event`, or the whole input. */
+  readonly data: SlackDataOf<Raw>;
   /** The user's DM with the app, when the connector resolved it for an input without a channel. */
   dmChannel: string | undefined;
 
@@ -53,7 +50,9 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
     readonly rawEvent: Raw,
     readonly origin: SlackEventOrigin = {},
   ) {
-    this.#place = placeOf(kind, rawEvent, origin.envelope?.team_id);
+    const raw = rawEvent as Loose;
+    this.data = (kind === 'event' ? raw.event : raw) as SlackDataOf<Raw>;
+    this.#place = placeOf(kind, this.data, kind === 'event' ? raw.team_id : undefined);
   }
 
   /** Narrows the event to one type: `message`, `app_mention`, `block_actions`, `view_submission`, `slash_command`, ... */
@@ -64,12 +63,13 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
   /** The Events API type (`message`, `app_mention`, ...), the interactivity type (`block_actions`, `view_submission`, ...), or `slash_command`. */
   get type(): string {
     if (this.kind === 'command') return 'slash_command';
-    const type = (this.rawEvent as Loose).type;
+    const type = this.#raw.type;
     return typeof type === 'string' ? type : 'unknown';
   }
 
+  /** The event's own fields (see {@link data}), untyped for the getters below. */
   get #raw(): Loose {
-    return this.rawEvent as Loose;
+    return (this.data ?? {}) as Loose;
   }
 
   /**
@@ -78,7 +78,7 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
    * closes once).
    */
   get id(): string | undefined {
-    if (this.kind === 'event') return idOf(this.origin.envelope?.event_id);
+    if (this.kind === 'event') return idOf((this.rawEvent as Loose).event_id);
     const trigger = idOf(this.#raw.trigger_id);
     if (trigger !== undefined) return trigger;
     const view = idOf(this.#raw.view?.id);
@@ -124,7 +124,9 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
   get timestamp(): number {
     const ts = this.#raw.event_ts ?? this.#raw.ts ?? this.#raw.action_ts ?? this.#raw.actions?.[0]?.action_ts;
     const seconds = typeof ts === 'string' ? Number.parseFloat(ts) : Number.NaN;
-    return Number.isFinite(seconds) ? Math.round(seconds * 1000) : (this.origin.envelope?.event_time ?? 0) * 1000 || Date.now();
+    const eventTime = this.kind === 'event' ? Number((this.rawEvent as Loose).event_time) : Number.NaN;
+    if (Number.isFinite(seconds)) return Math.round(seconds * 1000);
+    return Number.isFinite(eventTime) && eventTime > 0 ? eventTime * 1000 : Date.now();
   }
 
   /** The message's `ts` for message events (what `chat.update` and threads refer to). */
@@ -159,8 +161,8 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
   }
 
   /** The message of a new message event (1.x's `message`), otherwise undefined. */
-  get message(): SlackRawEventMap['message'] | undefined {
-    return this.isMessage ? (this.rawEvent as SlackRawEventMap['message']) : undefined;
+  get message(): SlackDataOf<SlackRawEventMap['message']> | undefined {
+    return this.isMessage ? (this.data as SlackDataOf<SlackRawEventMap['message']>) : undefined;
   }
 
   /** A message was edited: `edited` holds the message before and after. */

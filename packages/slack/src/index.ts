@@ -15,7 +15,8 @@ export type {
 export { SlackEvent } from './event';
 export type { SlackEventOrigin, SlackMessageKind } from './event';
 export type {
-  SlackEventEnvelope,
+  SlackDataOf,
+  SlackEventCallback,
   SlackEventsApiEvent,
   SlackEventType,
   SlackInputKind,

@@ -1,5 +1,5 @@
 import { SlackEvent } from './event';
-import type { SlackEventEnvelope, SlackEventsApiEvent, SlackInteraction, SlackSlashCommand } from './raw-types';
+import type { SlackEventCallback, SlackInteraction, SlackSlashCommand } from './raw-types';
 
 /**
  * Slack's three inputs turned into events, the same way whether they came over HTTP or Socket
@@ -40,14 +40,7 @@ export function eventsFromCallback(body: unknown, retry: RetryInfo): SlackEvent[
   if (!isObject(event) || typeof event.type !== 'string') {
     throw new InputError('body is not a Slack Events API callback: "event" must be an object with a string "type"');
   }
-  const { event: _inner, ...envelope } = body;
-  return [
-    new SlackEvent('event', event as unknown as SlackEventsApiEvent, {
-      envelope: envelope as unknown as SlackEventEnvelope,
-      retryNum: retry.retryNum,
-      retryReason: retry.retryReason,
-    }),
-  ];
+  return [new SlackEvent('event', body as unknown as SlackEventCallback, retry)];
 }
 
 /** An interactivity payload (already parsed from JSON). */

@@ -4,11 +4,7 @@ import * as fx from './fixtures/events';
 
 /** `context.event`: the shortcuts a handler reads, over every input kind. */
 describe('SlackEvent', () => {
-  const fromCallback = (event: Record<string, unknown>) => {
-    const body = fx.eventCallback(event);
-    const { event: inner, ...envelope } = body;
-    return new SlackEvent('event', inner as never, { envelope: envelope as never });
-  };
+  const fromCallback = (event: Record<string, unknown>) => new SlackEvent('event', fx.eventCallback(event) as never);
   const fromPayload = (payload: unknown) => new SlackEvent('interaction', payload as never);
   const fromCommand = (fields: Record<string, string>) => new SlackEvent('command', fields as never);
 
@@ -21,6 +17,17 @@ describe('SlackEvent', () => {
     expect(event.isPayload).toBe(false);
     expect(event.id).toMatch(/^Ev/);
     expect(event.timestamp).toBe(Math.round(Number(event.ts) * 1000));
+  });
+
+  it('keeps the whole callback as rawEvent and the event as data', () => {
+    const body = fx.eventCallback(fx.message('hello'));
+    const event = new SlackEvent('event', body as never);
+    expect(event.rawEvent).toBe(body);
+    expect(event.data).toBe(body.event);
+    const payload = fx.blockActions('go');
+    const action = fromPayload(payload);
+    expect(action.rawEvent).toBe(payload);
+    expect(action.data).toBe(payload);
   });
 
   it('reads an app mention as text', () => {

@@ -9,7 +9,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const assertType = <T extends true>(): T => true as T;
 
 describe('public types', () => {
-  it('narrows rawEvent with event.is(type)', () => {
+  it('narrows rawEvent and data with event.is(type)', () => {
     const narrow = (event: SlackEvent) => {
       if (event.is('view_submission')) {
         assertType<Equal<typeof event.rawEvent, SlackRawEventMap['view_submission']>>();
@@ -21,11 +21,17 @@ describe('public types', () => {
       }
       if (event.is('block_actions')) return event.rawEvent.actions[0]?.action_id;
       if (event.is('message')) {
+        const id: string = event.rawEvent.event_id;
         // A message event is a union of subtypes; `subtype` narrows further.
-        if (event.rawEvent.subtype === undefined) return event.rawEvent.user;
-        return event.rawEvent.subtype;
+        if (event.data.subtype === undefined) return event.data.user + id;
+        // @ts-expect-error an edit has no user of its own (it is on `message`)
+        return event.data.user;
       }
-      if (event.is('reaction_added')) return event.rawEvent.item.type;
+      if (event.is('reaction_added')) {
+        const channel: string = event.data.item.channel;
+        return channel;
+      }
+      if (event.is('app_home_opened')) return event.data.tab;
       // @ts-expect-error an event type Slack does not have
       event.is('not_an_event');
       // @ts-expect-error rawEvent is a union until narrowed: not every input has `view`
