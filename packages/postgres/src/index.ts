@@ -6,7 +6,8 @@ import type { PostgresStoreOptions } from './options';
 import { PostgresSessionStore } from './store';
 
 export { PostgresSessionStore } from './store';
-export { LeaseLostError } from './transaction';
+/** Thrown by a commit whose lease another event took over; the same class as `bottender`'s. */
+export { LeaseLostError } from 'bottender';
 export { createTableSql, escapeId, unescapeId, tableNames } from './schema';
 export type { TableNames } from './schema';
 export type { PostgresStoreOptions } from './options';

@@ -1,3 +1,5 @@
+// The one LeaseLostError every driver throws, so the runtime reports the outcome 'lease lost'.
+import { LeaseLostError } from 'bottender';
 import {
   type SessionRecord,
   SessionStoreError,
@@ -7,22 +9,6 @@ import {
 import type { QueryResult } from 'pg';
 
 import type { Statement, Statements } from './statements';
-
-/**
- * The lease ran out and another event took the session before this write (the process stalled
- * longer than `lockLeaseMs`, or could not reach the database to renew it). The write is refused:
- * applying it could overwrite whatever that event commits.
- */
-export class LeaseLostError extends SessionStoreError {
-  constructor(sessionId: string, leaseMs: number) {
-    super(
-      `session ${JSON.stringify(sessionId)}: the lease (${leaseMs} ms) ran out before the write ` +
-        'and another event holds the session now; write refused',
-      sessionId,
-    );
-    this.name = 'LeaseLostError';
-  }
-}
 
 /** What a transaction needs from its store. */
 export interface TransactionContext {

@@ -1,5 +1,6 @@
 import { createStore as createStoreFromConfig, validateConfig } from 'bottender';
 
+import * as postgresPackage from '../src';
 import { PostgresSessionStore } from '../src';
 
 /**
@@ -27,7 +28,7 @@ describe("session.driver 'postgres' in bottender.config", () => {
         config: config(postgres),
         label: 'bottender.config.ts',
         cwd: __dirname,
-        modules: { requirePackage: async () => import('../src') },
+        modules: { requirePackage: async () => postgresPackage },
       }) as unknown as Parameters<typeof createStoreFromConfig>[0];
     const fromString = await createStoreFromConfig(loaded('postgres://bot@127.0.0.1:1/bots'));
     const fromObject = await createStoreFromConfig(loaded({ host: '127.0.0.1', port: 1, table: 'bot_sessions' }));
