@@ -48,3 +48,17 @@ export function sessionKeys(prefix: string, id: string): SessionKeys {
 export function recordPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*}`;
 }
+
+/**
+ * The hash of events held for session `id` (acknowledged at a deadline before their commit):
+ * field = event id, value = the held event as JSON. It shares the session's hash tag (one cluster
+ * slot with the record and the lock) and ends in `:held`, so `list()` never takes it for a record.
+ */
+export function heldKey(prefix: string, id: string): string {
+  return `${prefix}{${escapeSessionId(id)}}:held`;
+}
+
+/** The `SCAN MATCH` pattern of every held-events key under `prefix`. */
+export function heldPattern(prefix: string): string {
+  return `${recordPattern(prefix)}:held`;
+}

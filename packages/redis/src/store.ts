@@ -15,9 +15,11 @@ import {
   VersionConflictError,
   type WriteOptions,
 } from 'bottender';
+import type { HeldEvent, HeldEventStore } from 'bottender/store';
 import { Cluster, type Redis } from 'ioredis';
 
 import { reportConnectionChanges, waitUntilReady } from './connection';
+import { HeldEvents } from './held';
 import { recordPattern, type SessionKeys, sessionKeys } from './keys';
 import { createClient, describeTarget, type RedisStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ScriptCommands, type ScriptReply, SCRIPTS } from './scripts';
@@ -38,7 +40,7 @@ const SCAN_COUNT = 200;
  * trip to read and one to write, two processes never handle one session at once, and a write
  * that lost its lock or its version is refused instead of silently applied.
  */
-export class RedisSessionStore implements SessionStore {
+export class RedisSessionStore implements SessionStore, HeldEventStore {
   readonly name = 'redis';
   /** The ioredis connection; yours if you passed `client`, otherwise the store's. */
   readonly client: Redis | Cluster;
@@ -47,6 +49,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #target: string;
   readonly #scripts: ScriptCommands;
   readonly #leases: LeaseKeeper;
+  readonly #held: HeldEvents;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -59,6 +62,11 @@ export class RedisSessionStore implements SessionStore {
     this.client = options.client ?? createClient(options, this.#options);
     for (const [name, definition] of Object.entries(SCRIPTS)) this.client.defineCommand(name, definition);
     this.#scripts = this.client as unknown as ScriptCommands;
+    this.#held = new HeldEvents({
+      client: this.client,
+      keyPrefix: this.#options.keyPrefix,
+      fail: (error, id, what) => this.#fail(error, id, what),
+    });
     if (this.#owned) reportConnectionChanges(this.client, this.#target, this.#options.logger ?? consoleLogger, () => this.#closed);
   }
 
@@ -198,6 +206,27 @@ export class RedisSessionStore implements SessionStore {
         throw new SessionBusyError(id, Date.now() - started);
       }
     }
+  }
+
+  /**
+   * Keeps an event acknowledged at its platform's deadline before its commit, so a crash cannot
+   * lose it (bottender/store's `HeldEventStore`). Holding it again keeps the first copy.
+   */
+  async holdEvent(event: HeldEvent): Promise<void> {
+    await this.init();
+    await this.#held.hold(event);
+  }
+
+  /** Held events of one session, or of every session under this prefix; oldest first per session. */
+  async *heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
+    await this.init();
+    yield* this.#held.list(sessionId);
+  }
+
+  /** Forgets held events once committed; ids not held are not an error. */
+  async releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
+    await this.init();
+    await this.#held.release(sessionId, eventIds);
   }
 
   /** Quits the connection if the store created it; a `client` you passed stays open. */

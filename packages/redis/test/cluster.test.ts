@@ -71,6 +71,17 @@ withCluster('begin, commit and release work through a Cluster client for hostile
   expect((await collect(store.list())).map((r) => r.id).sort()).toEqual(['', 'test:spaces and ünïcødé', 'test:u', 'test:{x}', 'test:}{'].sort());
 });
 
+withCluster('held events work through a Cluster client: held, listed from every master, released', async () => {
+  const store = clusterStore();
+  for (const id of ['test:a', 'test:{b}', '']) {
+    await store.holdEvent({ sessionId: id, platform: 'test', eventId: 'e1', rawEvent: { id: 'e1' }, heldAt: 1 });
+  }
+  expect((await collect(store.heldEvents())).map((e) => e.sessionId).sort()).toEqual(['', 'test:a', 'test:{b}']);
+  await store.releaseHeldEvents('test:{b}', ['e1']);
+  expect(await collect(store.heldEvents('test:{b}'))).toEqual([]);
+  expect(await collect(store.heldEvents())).toHaveLength(2);
+});
+
 withCluster("a session's record and lock keys hash to the same slot", async () => {
   for (const id of ['line:U1', 'test:{x}', 'a}b{c', '']) {
     const { data, lock } = sessionKeys('bottender:session:', id);
