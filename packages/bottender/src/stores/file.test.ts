@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseRecord } from '../session/record';
 import { type SessionRecord, SessionStoreError } from '../session/types';
 import { describeSessionStoreConformance, HOSTILE_SESSION_IDS } from '../testing/conformance';
-import { FileSessionStore, type FileStoreOptions, idFromFileName, isSessionFileName } from './file';
+import { FileSessionStore, type FileStoreOptions, idFromFileName, isSessionFileName, sessionFileName } from './file';
 
 const roots: string[] = [];
 async function tempRoot(): Promise<string> {
@@ -36,6 +36,35 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 describeSessionStoreConformance('file', () => makeStore(), {
   cleanup: (store) => rm(store.dirname, { recursive: true, force: true }),
   corrupt: (store, id) => writeFile(store.filePath(id), '{"id": "half a rec'),
+  holdsEvents: true,
+});
+
+describe('FileSessionStore held events', () => {
+  it('keeps them in files of the held folder, which another store on the folder reads back (a restart)', async () => {
+    const store = await makeStore({ sweepIntervalMs: 0 });
+    await store.init();
+    const event = { sessionId: 'line:U1', platform: 'line', eventId: 'e1', rawEvent: { text: 'hi' }, heldAt: 1 };
+    await store.holdEvent(event);
+    expect(await readdir(path.join(store.dirname, 'held'))).toEqual([sessionFileName('line:U1')]);
+    const restarted = new FileSessionStore({ dirname: store.dirname, sweepIntervalMs: 0 });
+    await restarted.init();
+    expect(await collect(restarted.heldEvents())).toEqual([event]);
+    // Held events are not sessions: listings do not show them.
+    expect(await collect(restarted.list())).toEqual([]);
+    await restarted.releaseHeldEvents('line:U1', ['e1']);
+    expect(await readdir(path.join(store.dirname, 'held'))).toEqual([]);
+    await store.close();
+    await restarted.close();
+  });
+
+  it('reports a held-events file that is not a list of held events, naming it', async () => {
+    const store = await makeStore({ sweepIntervalMs: 0 });
+    await store.init();
+    await store.holdEvent({ sessionId: 'line:U1', platform: 'line', eventId: 'e1', rawEvent: null, heldAt: 1 });
+    await writeFile(path.join(store.dirname, 'held', sessionFileName('line:U1')), '{"not": "a list"}');
+    await expect(collect(store.heldEvents())).rejects.toThrow(/held events file "s_line%3au1\.json" does not hold a list/);
+    await store.close();
+  });
 });
 
 describe('FileSessionStore', () => {

@@ -6,6 +6,8 @@ import { consoleLogger, type Logger } from '../runtime/logger';
 import { KeyedQueue } from '../runtime/keyed-queue';
 import { checkRecord, serializeRecord } from '../session/record';
 import {
+  type HeldEvent,
+  type HeldEventStore,
   type SessionRecord,
   type SessionStore,
   SessionStoreError,
@@ -13,6 +15,7 @@ import {
   type WriteOptions,
 } from '../session/types';
 import { activeTempFiles, writeFileAtomic } from './file/atomic';
+import { HeldEventFiles } from './file/held';
 import { EXPIRES_AT, idFromHashedFile, parseEntry, type StoredEntry, type StoredRecord } from './file/entries';
 import { idFromFileName, isSessionFileName, SESSION_FILE_PREFIX, sessionFileName, TEMP_FILE_SUFFIX } from './file/names';
 
@@ -74,10 +77,12 @@ const fileQueue = new KeyedQueue();
  * could both pass the version check before either renames. Use the Redis driver to share
  * sessions between processes.
  */
-export class FileSessionStore implements SessionStore {
+export class FileSessionStore implements SessionStore, HeldEventStore {
   readonly name = 'file';
   /** The absolute path of the session folder. */
   readonly dirname: string;
+  /** Events acknowledged at a deadline and not yet committed, in `<dirname>/held` (see {@link HeldEventFiles}). */
+  readonly #held: HeldEventFiles;
   readonly #sweepIntervalMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -96,6 +101,7 @@ export class FileSessionStore implements SessionStore {
       );
     }
     this.dirname = path.resolve(dirname);
+    this.#held = new HeldEventFiles(this.dirname, fileQueue);
     this.#sweepIntervalMs = interval;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? consoleLogger;
@@ -184,6 +190,21 @@ export class FileSessionStore implements SessionStore {
     }
   }
 
+  /** Keeps an event acknowledged before its commit, so a crash does not lose it (atomic write). */
+  holdEvent(event: HeldEvent): Promise<void> {
+    return this.#held.hold(event);
+  }
+
+  /** Held events of one session, or of all, oldest first within a session. */
+  heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
+    return this.#held.list(sessionId);
+  }
+
+  /** Forgets held events once committed. */
+  releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
+    return this.#held.release(sessionId, eventIds);
+  }
+
   /**
    * Removes expired session files and temporary files that no write of this process is using
    * (so, after a crash, right away). Files that are not records are kept and logged. Runs from
@@ -204,7 +225,7 @@ export class FileSessionStore implements SessionStore {
   }
 
   async #sweepOnce(): Promise<SweepResult> {
-    const result: SweepResult = { expired: 0, tempFiles: 0, skipped: 0 };
+    const result: SweepResult = { expired: 0, tempFiles: await this.#held.sweepTempFiles(), skipped: 0 };
     for (const name of await this.#fileNames()) {
       const filePath = path.join(this.dirname, name);
       const isTemp = name.startsWith(SESSION_FILE_PREFIX) && name.endsWith(TEMP_FILE_SUFFIX);

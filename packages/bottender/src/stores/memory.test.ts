@@ -4,7 +4,7 @@ import { MemorySessionStore } from './memory';
 
 // The memory driver keeps its text private and offers no way to damage it, so the
 // corrupted-data check is listed as not applicable here (the file driver runs it).
-describeSessionStoreConformance('memory', () => new MemorySessionStore());
+describeSessionStoreConformance('memory', () => new MemorySessionStore(), { holdsEvents: true });
 
 function record(id: string, version = 1, state: Record<string, any> = {}): SessionRecord {
   return { id, platform: 'test', state, lastActivity: 1_000, version, eventIds: [] };

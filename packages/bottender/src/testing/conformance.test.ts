@@ -27,6 +27,13 @@ describe('runSessionStoreConformance', () => {
     expect(results.filter((r) => r.status === 'not applicable').map((r) => r.name)).toEqual([
       expect.stringContaining('ttl'),
       expect.stringContaining('corrupted'),
+      expect.stringContaining('holds events'),
+      expect.stringContaining('releases held events'),
+    ]);
+    const holding = await runSessionStoreConformance(() => new MemorySessionStore(), { supportsTtl: false, holdsEvents: true });
+    expect(holding.filter((r) => r.status !== 'passed').map((r) => r.name)).toEqual([
+      expect.stringContaining('ttl'),
+      expect.stringContaining('corrupted'),
     ]);
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
 import { platformOf } from '../session/record';
+import { heldEventCheckBodies } from './held-conformance';
 import { type AnyState, type SessionRecord, type SessionStore, SessionStoreError, VersionConflictError } from '../session/types';
 
 /**
@@ -28,6 +29,11 @@ export interface ConformanceOptions<S extends SessionStore = SessionStore> {
    * corrupted-data check is listed as not applicable.
    */
   corrupt?: (store: S, id: string) => Promise<void>;
+  /**
+   * Whether the store implements `HeldEventStore` (events held at a deadline). When true, the
+   * held-event checks run; default false lists them as not applicable.
+   */
+  holdsEvents?: boolean;
   /** The short time to live of the expiry check, in ms. Default 50. */
   ttlMs?: number;
   /** How long an expired session may take to disappear, in ms, counted from its expiry. Default 2000. */
@@ -252,6 +258,8 @@ export function sessionStoreConformanceChecks<S extends SessionStore>(
       },
       options.corrupt !== undefined,
     ),
+
+    ...heldEventCheckBodies(idOf).map(([name, body]) => check(name, body as (store: S) => Promise<void>, options.holdsEvents === true)),
   ];
 }
 
