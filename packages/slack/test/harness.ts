@@ -9,9 +9,11 @@ import {
   type RunningServer,
   type SessionRecord,
   type SessionStore,
+  SessionStoreError,
   type WriteOptions,
   serve,
 } from 'bottender';
+import type { HeldEvent, HeldEventStore } from 'bottender/store';
 
 import { createConnector, type SlackChannelOptions, type SlackConnector } from '@bottender/slack';
 
@@ -32,14 +34,21 @@ export function sign(raw: string | Buffer, timestamp: number | string, secret = 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A memory store that counts what the runtime asks of it. */
-export class CountingStore implements SessionStore {
+export class CountingStore implements SessionStore, HeldEventStore {
   readonly name = 'counting-memory';
   readonly inner = new MemorySessionStore();
   reads = 0;
   writes = 0;
+  held = 0;
+  /** When set, the next reads throw this (a store that cannot be reached). */
+  failReads = 0;
 
   read(id: string): Promise<SessionRecord | undefined> {
     this.reads++;
+    if (this.failReads > 0) {
+      this.failReads--;
+      return Promise.reject(new SessionStoreError('store down (test)', id));
+    }
     return this.inner.read(id);
   }
   write(record: SessionRecord, options: WriteOptions): Promise<void> {
@@ -51,6 +60,17 @@ export class CountingStore implements SessionStore {
   }
   list(): AsyncIterable<SessionRecord> {
     return this.inner.list();
+  }
+  // Held events (deadline acknowledgements) go to the memory store, which keeps them.
+  holdEvent(event: HeldEvent): Promise<void> {
+    this.held++;
+    return this.inner.holdEvent(event);
+  }
+  heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
+    return this.inner.heldEvents(sessionId);
+  }
+  releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
+    return this.inner.releaseHeldEvents(sessionId, eventIds);
   }
 }
 
