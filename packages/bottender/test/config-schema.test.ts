@@ -249,8 +249,8 @@ describe('plugins and logLevel', () => {
 
   it('logLevel: one of the levels', () => {
     expect(() => validateConfig({ logLevel: 'info' }, 'c')).not.toThrow();
-    expect(problem({ logLevel: 'verbose' })).toBe(
-      'bottender.config.ts: logLevel must be one of "error", "warn", "info", "debug" (got "verbose")',
+    expect(problem({ logLevel: 'loud' })).toBe(
+      'bottender.config.ts: logLevel must be one of "error", "warn", "info", "verbose", "debug" (got "loud")',
     );
   });
 });

@@ -43,8 +43,8 @@ export const COMMAND_USAGE: Record<Command, string> = {
 
 Runs the bot of the current folder: serves the webhooks of the enabled channels, or with
 --console chats in the terminal (/help for its commands). Stops on SIGTERM or Ctrl+C after the
-events in flight are saved. Logs warnings and errors; --verbose or logLevel: 'info' in
-bottender.config adds one line per webhook. DEBUG=bottender:* shows the store and platform clients.
+events in flight are saved. --verbose (or logLevel: 'verbose' in bottender.config) adds one
+line per webhook; DEBUG=bottender:* (or logLevel: 'debug') shows the store's and platform calls.
 
 ${SERVE_OPTIONS}`,
   dev: `Usage: bottender dev [--port <n>] [--host <host>] [--web-only]

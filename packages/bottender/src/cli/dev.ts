@@ -23,6 +23,7 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
   if (request.port !== undefined) args.push('--port', String(request.port));
   if (request.host !== undefined) args.push('--host', request.host);
   if (request.user !== undefined) args.push('--user', request.user);
+  if (request.verbose) args.push('--verbose');
 
   return new Promise<number>((resolve) => {
     let child: ChildProcess | undefined;

@@ -20,6 +20,8 @@ export interface StartRequest {
   port?: number;
   host?: string;
   user?: string;
+  /** One log line per webhook (`bottender dev` logs them anyway). */
+  verbose?: boolean;
 }
 
 /** Signals that stop the bot gracefully: finish in-flight events, close the store, exit 0. */
@@ -35,7 +37,7 @@ async function runServer(request: StartRequest, io: CliIO): Promise<number> {
   const host = request.host ?? (io.env.HOST?.trim() || undefined);
   // Under `bottender dev`, connectors that have a loop (long polling, a socket) use it: no public URL needed.
   const dev = io.env[DEV_CHILD_ENV] === '1';
-  const app = await createBottender({ cwd: io.cwd, dev });
+  const app = await createBottender({ cwd: io.cwd, dev, logLevel: request.verbose ? 'verbose' : undefined });
   tellDevParentWhatToIgnore(app);
   const stopped = waitForStopSignal(io);
   try {

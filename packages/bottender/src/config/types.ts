@@ -85,9 +85,9 @@ export interface BottenderConfig<State extends AnyState = AnyState> {
    */
   plugins?: ((context: Context<State>) => void | Promise<void>)[];
   /**
-   * What the bot logs on stderr: `error`, `warn` (default of `bottender start`), `info` (one line
-   * per webhook; default of `bottender dev`, or `start --verbose`), `debug` (also every
-   * `bottender:*` debug namespace).
+   * What the bot logs on stderr: `error`, `warn`, `info` (default of `bottender start`),
+   * `verbose` (also one line per webhook; default of `bottender dev`, or `start --verbose`),
+   * `debug` (also every `bottender:*` debug namespace).
    */
   logLevel?: LogLevel;
 }

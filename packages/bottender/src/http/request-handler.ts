@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Connector, WebhookResponse } from '../connector/types';
 import type { Bot, BotDispatcher } from '../runtime/bot';
+import type { WebhookLogEntry } from '../runtime/log';
 import { consoleLogger, type Logger } from '../runtime/logger';
 import { answerWebhook } from './webhook-answer';
 import { BodyAlreadyReadError, BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
@@ -26,6 +27,12 @@ export interface RequestHandlerOptions {
    * shuts down: a keep-alive client would otherwise hold the close open after its last answer.
    */
   closing?: () => boolean;
+  /**
+   * Called once per request to a channel's path, after it was answered: method, path, status,
+   * platform, each event's session and outcome, time (`bottender dev`'s log line). Nothing is
+   * measured when absent.
+   */
+  onWebhook?: (entry: WebhookLogEntry) => void;
 }
 
 /** A `(req, res)` listener, usable as node:http's, Express's, or Koa's `ctx.req, ctx.res`. */
@@ -70,12 +77,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       }
       return;
     }
-    if (request.method !== 'POST') {
-      send(response, { status: 405, headers: { allow: 'POST' }, body: { error: 'method not allowed' } });
-      return;
-    }
     // A declared answer deadline counts from here, reading the body included.
     const receivedAt = Date.now();
+    const watch = options.onWebhook && watchWebhook(options.onWebhook, route.connector, request.method ?? '', pathname, receivedAt);
+    const answered = watch ? (res: ServerResponse, answer: WebhookResponse) => (send(res, answer), watch.answered(answer.status)) : send;
+    if (request.method !== 'POST') {
+      answered(response, { status: 405, headers: { allow: 'POST' }, body: { error: 'method not allowed' } });
+      return;
+    }
     readRawBody(request, limit).then(
       (rawBody) =>
         answerWebhook(
@@ -90,12 +99,45 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
           },
           logger,
           receivedAt,
-        ).then((answer) => send(response, answer)),
-      (error) => send(response, unreadable(error, pathname, logger)),
+          watch?.observe,
+        ).then((answer) => answered(response, answer)),
+      (error) => answered(response, unreadable(error, pathname, logger)),
     ).catch(() => {
       // answerWebhook answers every failure itself; this only guards the socket having gone.
       if (!response.headersSent) send(response, { status: 500, body: { error: 'internal error' } });
     });
+  };
+}
+
+/** Collects one webhook's log entry: its events' sessions and outcomes, then its status. */
+function watchWebhook(
+  report: (entry: WebhookLogEntry) => void,
+  connector: Connector,
+  method: string,
+  path: string,
+  startedAt: number,
+) {
+  let events: WebhookLogEntry['events'] = [];
+  return {
+    observe(received: readonly unknown[], deliveries: readonly { outcome: string }[]) {
+      events = received.map((event, index) => {
+        let session = '-';
+        try {
+          const key = connector.sessionKey(event as never);
+          if (key !== undefined) session = `${connector.platform}:${key}`;
+        } catch {
+          // The runtime reported it as 'failed'.
+        }
+        return { session, outcome: deliveries[index]?.outcome ?? 'unknown' };
+      });
+    },
+    answered(status: number) {
+      try {
+        report({ method, path, platform: connector.platform, events, status, durationMs: Date.now() - startedAt });
+      } catch {
+        // A log line must never break an answer.
+      }
+    },
   };
 }
 

@@ -57,6 +57,8 @@ export async function answerWebhook(
   request: WebhookRequest,
   logger: Logger,
   receivedAt?: number,
+  /** Sees the events and what became of them (the per-webhook log line); absent, nothing is kept. */
+  observe?: (events: readonly unknown[], deliveries: readonly Delivery[]) => void,
 ): Promise<WebhookResponse> {
   let received;
   try {
@@ -71,5 +73,6 @@ export async function answerWebhook(
   const options = receivedAt === undefined ? undefined : { receivedAt };
   // Most webhooks carry one event: skip the bookkeeping of many.
   const deliveries = events.length === 1 ? [await dispatcher.deliver(events[0], options)] : await dispatcher.dispatch(events, options);
+  observe?.(events, deliveries);
   return answerFor(deliveries, received.response);
 }

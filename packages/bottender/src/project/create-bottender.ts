@@ -6,7 +6,8 @@ import type { BottenderConfig } from '../config/types';
 import { createRequestHandler, type Channel, type RequestListener } from '../http/request-handler';
 import type { RunningServer } from '../http/server';
 import { Bot } from '../runtime/bot';
-import type { Logger } from '../runtime/logger';
+import { enableDebugNamespaces, formatWebhookLine, leveledLogger, type LogLevel, logs } from '../runtime/log';
+import { consoleLogger, type Logger } from '../runtime/logger';
 import type { AnyState } from '../session/types';
 import { type RunningBot, splitChannels, startBot } from './lifecycle';
 
@@ -24,6 +25,12 @@ export interface CreateBottenderOptions<State extends AnyState = AnyState> {
   /** As under `bottender dev`: connectors that have a loop (long polling, a socket) use it instead of webhooks. */
   dev?: boolean;
   logger?: Logger;
+  /**
+   * What to log, over the config's `logLevel`: `verbose` adds one line per webhook. Default: the
+   * config's, else `verbose` with `dev`, else `info`. It filters the default stderr logger; a
+   * `logger` given here receives every message.
+   */
+  logLevel?: LogLevel;
 }
 
 /** A bot folder made ready to run: the runtime, its channels, and ways to serve them. */
@@ -67,6 +74,11 @@ export async function createBottender<State extends AnyState = AnyState>(
   const loaded = options.config
     ? givenConfig(options.config as BottenderConfig, options.cwd)
     : await loadConfig(options.cwd);
+  const level = options.logLevel ?? loaded.config.logLevel ?? (options.dev ? 'verbose' : 'info');
+  if (level === 'debug') enableDebugNamespaces();
+  const logger = options.logger ?? leveledLogger(consoleLogger, level);
+  const onWebhook = logs(level, 'verbose') ? (entry: Parameters<typeof formatWebhookLine>[0]) => logger.info(formatWebhookLine(entry)) : undefined;
+  options = { ...options, logger };
   const handlers = await loadApp(loaded);
   const channels = options.channels === false ? [] : await createChannels(loaded);
   const store = await createStore(loaded, { logger: options.logger });
@@ -86,7 +98,7 @@ export async function createBottender<State extends AnyState = AnyState>(
   });
   const dev = options.dev ?? false;
   const { webhooks, loops } = splitChannels(channels, dev);
-  const requestHandler = createRequestHandler({ bot, channels: webhooks, logger: options.logger });
+  const requestHandler = createRequestHandler({ bot, channels: webhooks, logger: options.logger, onWebhook });
 
   let running: Promise<RunningBot> | undefined;
   let server: RunningServer | undefined;
@@ -110,7 +122,7 @@ export async function createBottender<State extends AnyState = AnyState>(
     async serve(port, host) {
       if (server) throw new Error('already serving; close() first');
       const started = await start();
-      const listening = await started.listen({ port: port ?? defaultPort(), host });
+      const listening = await started.listen({ port: port ?? defaultPort(), host, onWebhook });
       server = { ...listening, close: () => started.close() };
       return server;
     },

@@ -3,23 +3,24 @@ import createDebug from 'debug';
 import type { Logger } from './logger';
 
 /**
- * How much the bot says on stderr. `error` and `warn` are always worth reading; `info` adds one
- * line per webhook (on by default in `bottender dev`, with `--verbose` or `logLevel: 'info'` in
- * `bottender start`); `debug` also turns on every `bottender:*` debug namespace.
+ * How much the bot says on stderr, each level adding to the one before: `error`, `warn`, `info`
+ * (the default of `bottender start`: start-up and recovery notes), `verbose` (one line per
+ * webhook; the default of `bottender dev`, or `start --verbose`), `debug` (also every
+ * `bottender:*` debug namespace: the store's and the platform clients' calls).
  */
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
 
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, verbose: 3, debug: 4 };
 
 /** True when a logger at `level` prints messages of `wanted`. */
 export function logs(level: LogLevel, wanted: LogLevel): boolean {
   return RANK[level] >= RANK[wanted];
 }
 
-/** `logger` without the messages below `level` (errors always pass). */
+/** `logger` without the messages above `level` (errors always pass). */
 export function leveledLogger(logger: Logger, level: LogLevel): Logger {
   return {
     info: (message) => {
