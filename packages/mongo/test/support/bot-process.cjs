@@ -1,0 +1,22 @@
+// Starts one bot process for the multi-process tests: loads the TypeScript sources through jiti
+// (no build needed), with `bottender` and `bottender/store` mapped to their sources so the driver
+// and the runtime share one copy of them (one SessionStoreError class, so store failures still
+// answer 503).
+const path = require('node:path');
+const { createJiti } = require('jiti');
+
+const root = path.resolve(__dirname, '../../../..');
+const jiti = createJiti(__filename, {
+  alias: {
+    'bottender/store': path.join(root, 'packages/bottender/src/store/index.ts'),
+    bottender: path.join(root, 'packages/bottender/src/index.ts'),
+  },
+});
+
+jiti
+  .import(path.join(__dirname, 'bot-main.ts'))
+  .then((main) => main.start())
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
