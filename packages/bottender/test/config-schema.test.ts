@@ -254,3 +254,16 @@ describe('plugins and logLevel', () => {
     );
   });
 });
+
+describe('connection strings for mongo and postgres', () => {
+  it('are accepted as the whole options, as 1.x took for mongo', () => {
+    expect(() => validateConfig({ session: { stores: { mongo: 'mongodb://db/bot', postgres: 'postgres://db/bot' } } }, 'c')).not.toThrow();
+  });
+
+  it('but not empty, nor of another type, and never echoed', () => {
+    expect(problem({ session: { stores: { postgres: 42 } } })).toBe(
+      'bottender.config.ts: session.stores.postgres must be a connection string or an object of options such as { connectionString: process.env.DATABASE_URL } (got 42)',
+    );
+    expect(problem({ session: { stores: { mongo: '' } } })).toMatch(/session\.stores\.mongo must be a connection string .* \(got an empty string\)$/);
+  });
+});

@@ -53,6 +53,12 @@ const handlerSchema = z
 const optionsObject = (example: string) =>
   z.looseObject({}, { error: `must be an object of options such as ${example}` }).optional();
 
+/** Drivers whose options may also be just a connection string, as Bottender 1.x's mongo took. */
+const optionsOrUrl = (example: string) => {
+  const error = `must be a connection string or an object of options such as ${example}`;
+  return z.union([z.string().min(1, { error }), z.looseObject({})], { error }).optional();
+};
+
 /** A positive safe integer, with what it counts in the message. */
 const positiveInteger = (what: string) =>
   z
@@ -105,13 +111,9 @@ const configSchema = z.looseObject(
                   )
                   .optional(),
                 redis: optionsObject('{ url: process.env.REDIS_URL }'),
-                mongo: optionsObject('{ url: process.env.MONGO_URL }'),
-                // @bottender/postgres also takes the connection string alone.
-                postgres: z
-                  .union([z.string(), z.looseObject({})], {
-                    error: 'must be a connection string or an object of options such as { connectionString: process.env.DATABASE_URL }',
-                  })
-                  .optional(),
+                // Both drivers also take the connection string alone (1.x's mongo store did).
+                mongo: optionsOrUrl('{ url: process.env.MONGO_URL }'),
+                postgres: optionsOrUrl('{ connectionString: process.env.DATABASE_URL }'),
               },
               { error: 'must be an object of driver options (or store instances) by name' },
             )
