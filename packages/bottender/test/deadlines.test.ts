@@ -323,3 +323,53 @@ describe('a hung handler (bounded time per event)', () => {
     await app.close();
   });
 });
+
+describe('tools on a running bot', () => {
+  it('observe() reports each event once its outcome is known; a throwing listener changes nothing', async () => {
+    const app = new Bot({
+      store: new MemorySessionStore(),
+      logger: recordingLogger(),
+      app: async (context: any) => {
+        if (context.event.text === 'boom') throw new Error('bug');
+        context.setState({ ok: true });
+      },
+    });
+    const reports: unknown[] = [];
+    const stop = app.observe((report) => reports.push({ ...report, event: undefined }));
+    app.observe(() => {
+      throw new Error('listener bug');
+    });
+    const dispatcher = app.dispatcher(new TestConnector());
+    await dispatcher.dispatch([new TestEvent({ user: 'a', id: 'e1' }), new TestEvent({ user: 'a', id: 'e2', text: 'boom' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ platform: 'test', sessionId: 'test:a', eventId: 'e1', outcome: 'handled', handlerMs: expect.any(Number) }),
+      expect.objectContaining({ eventId: 'e2', outcome: 'handler-error', error: new Error('bug') }),
+    ]);
+    stop();
+    await dispatcher.dispatch([new TestEvent({ user: 'a', id: 'e3' })]);
+    expect(reports).toHaveLength(2);
+    await app.close();
+  });
+
+  it('exclusive() runs a task between the events of a session, never during one', async () => {
+    const slow = gate();
+    const order: string[] = [];
+    const app = new Bot({
+      store: new MemorySessionStore(),
+      logger: recordingLogger(),
+      app: async (context: any) => {
+        order.push(`start ${context.event.text}`);
+        if (context.event.text === 'first') await slow.promise;
+        order.push(`end ${context.event.text}`);
+      },
+    });
+    const dispatcher = app.dispatcher(new TestConnector());
+    const first = dispatcher.dispatch([new TestEvent({ user: 'a', text: 'first' })]);
+    const task = app.exclusive('test:a', async () => void order.push('task'));
+    const second = dispatcher.dispatch([new TestEvent({ user: 'a', text: 'second' })]);
+    slow.open();
+    await Promise.all([first, task, second]);
+    expect(order).toEqual(['start first', 'end first', 'task', 'start second', 'end second']);
+    await app.close();
+  });
+});

@@ -14,7 +14,7 @@ import { type AnyState, type SessionRecord, SessionStoreError, type SessionStore
 import type { Action } from './action';
 import { recoverHeldEvents, recoverSession } from './held';
 import { consoleLogger, type Logger } from './logger';
-import { type AnyConnector, type EventResult, Pipeline } from './pipeline';
+import { type AnyConnector, type EventReport, type EventResult, Pipeline } from './pipeline';
 
 /** Default of {@link BotOptions.handlerTimeoutMs}: 30 s. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
@@ -169,6 +169,34 @@ export class Bot<State extends AnyState = AnyState> {
     await this.init();
     const record = await this.store.read(id);
     return isLive(record, this.#now(), this.#expiresInMs) ? record : undefined;
+  }
+
+  /**
+   * Calls `listener` once each event's outcome is known (and once more, first, with 'deferred'
+   * for an event acknowledged at its deadline). For tools (the dev console); a listener that
+   * throws is logged and ignored. Returns a function that removes it. No cost without listeners.
+   */
+  observe(listener: (report: EventReport) => void): () => void {
+    this.#pipeline.observers.add(listener);
+    return () => void this.#pipeline.observers.delete(listener);
+  }
+
+  /**
+   * Runs `task` holding session `id` in this process, as an event would (in its order among the
+   * session's events), so a tool editing the state cannot interleave with an event here. The
+   * store's own lock is the caller's business (`store.begin` when there is one).
+   */
+  exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pipeline.lanes.enter(id, {
+        start: () => {
+          Promise.resolve()
+            .then(task)
+            .then(resolve, reject)
+            .finally(() => this.#pipeline.lanes.leave(id));
+        },
+      });
+    });
   }
 
   /** Events in flight (deferred and recovered ones included). */

@@ -49,6 +49,23 @@ export interface EventResult extends Delivery {
   error?: unknown;
 }
 
+/** What an observer learns of one event once its outcome is known (see `Bot.observe`). */
+export interface EventReport {
+  platform: string;
+  /** undefined for events without a session. */
+  sessionId: string | undefined;
+  eventId: string | undefined;
+  event: BotEvent;
+  /** The final outcome ('deferred' is reported when acknowledged, then the final one again). */
+  outcome: EventOutcomeKind;
+  /** Epoch ms when the event entered the pipeline. */
+  startedAt: number;
+  /** Time inside the handler (and error hook), when it ran. */
+  handlerMs?: number;
+  /** The handler's throw (handler-error), or the error behind a refusal. */
+  error?: unknown;
+}
+
 /** The handler or its wait went past its bound. */
 export class EventTimeoutError extends Error {
   constructor(
@@ -106,6 +123,9 @@ class EventRun implements Expiring, LaneJob {
   /** For an event whose conversation moved: the lanes it holds, taken in a fixed order. */
   lanes: { first: string; second: string; outer: LaneJob } | undefined = undefined;
   predecessorId: string | undefined = undefined;
+  enteredAt = 0;
+  handlerMs: number | undefined = undefined;
+  handlerError: unknown = undefined;
   resolveDelivery!: (result: EventResult) => void;
   onDone!: () => void;
   readonly answer: AnswerBox;
@@ -137,6 +157,8 @@ export class Pipeline {
   readonly pendingHeld = new Set<string>();
   /** Starts running a session's held events; set by the bot (see held.ts). */
   recoverSession: ((connector: AnyConnector, id: string) => void) | undefined;
+  /** Listeners of {@link EventReport}s; empty costs nothing. */
+  readonly observers = new Set<(report: EventReport) => void>();
   readonly #settings: PipelineSettings;
   readonly #replies = new KeyedQueue();
   readonly #sweep: ExpirySweep;
@@ -202,6 +224,7 @@ export class Pipeline {
     const id = inLane ?? (key === undefined || key === '' ? undefined : sessionIdOf(connector.platform, key));
     const receivedAt = options?.receivedAt ?? Date.now();
     const run = new EventRun(this, connector, event, id, eventId, receivedAt);
+    if (this.observers.size > 0) run.enteredAt = Date.now();
     const result = new Promise<EventResult>((resolve) => (run.resolveDelivery = resolve));
     this.#inFlight++;
     // A held event run again has no platform waiting for it: no deadline.
@@ -299,7 +322,7 @@ export class Pipeline {
         state: cell,
         answer: run.answer,
       }));
-      const ok = await this.#runHandler(context, id);
+      const ok = await this.#runHandler(context, id, run);
       if (run.abandoned) return;
       if (!ok) {
         // All or nothing (promise 3): the event leaves the stored state as it was.
@@ -342,7 +365,7 @@ export class Pipeline {
         state: null,
         answer: run.answer,
       }));
-      await this.#runHandler(context, '(no session)');
+      await this.#runHandler(context, '(no session)', run);
       if (run.abandoned) return;
       this.#finish(run, 'no-session', context);
     } catch (error) {
@@ -412,6 +435,7 @@ export class Pipeline {
   }
 
   #settle(run: EventRun, outcome: EventOutcomeKind, error: unknown): void {
+    if (this.observers.size > 0) this.report(run, outcome, error ?? run.handlerError);
     const done = (): void => {
       if (run.deferred) run.deferred.resolve(outcome);
       else if (!run.delivered) {
@@ -453,6 +477,7 @@ export class Pipeline {
     const acknowledge = (): void => {
       if (run.delivered) return;
       run.delivered = true;
+      if (this.observers.size > 0) this.report(run, 'deferred', undefined);
       run.resolveDelivery({ outcome: 'deferred', settled });
     };
     if (this.#holds === undefined || run.id === undefined || run.eventId === undefined) {
@@ -496,17 +521,39 @@ export class Pipeline {
     );
   }
 
+  report(run: EventRun, outcome: EventOutcomeKind, error: unknown): void {
+    const report: EventReport = {
+      platform: run.connector.platform,
+      sessionId: run.id,
+      eventId: run.eventId,
+      event: run.event,
+      outcome,
+      startedAt: run.enteredAt,
+      handlerMs: run.handlerMs,
+      error,
+    };
+    for (const observer of this.observers) {
+      try {
+        observer(report);
+      } catch (observerError) {
+        this.#settings.logger.error('an event observer threw; ignored', observerError);
+      }
+    }
+  }
+
   async #init(): Promise<void> {
     await this.#settings.init();
     this.#ready = true;
   }
 
   /** Runs the handler; on a throw runs the error hook. Returns false if the handler threw. */
-  async #runHandler(context: Context, id: string): Promise<boolean> {
+  async #runHandler(context: Context, id: string, run: EventRun): Promise<boolean> {
+    const started = this.observers.size > 0 ? Date.now() : 0;
     try {
       await runAction(this.#settings.app, context);
       return true;
     } catch (error) {
+      run.handlerError = error;
       // What the handler queued before it threw would announce state that is not being saved.
       context[discardContext]();
       const onError = this.#settings.onError;
@@ -520,6 +567,8 @@ export class Pipeline {
         this.#settings.logger.error(`error handler failed for session ${JSON.stringify(id)}`, hookError);
       }
       return false;
+    } finally {
+      if (started !== 0) run.handlerMs = Date.now() - started;
     }
   }
 
