@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
 import type { Bot } from '../runtime/bot';
+import { expiresInMs, isLive, sessionIdOf } from '../session/rules';
 import type { AnyState } from '../session/types';
 import { CONSOLE_PLATFORM, ConsoleConnector, ConsoleEvent, type ConsoleRawEvent } from './connector';
 
@@ -44,7 +45,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   const user = options.user ?? 'you';
   const terminal = options.terminal ?? Boolean((input as { isTTY?: boolean }).isTTY);
   const connector = new ConsoleConnector({ output });
-  const sessionId = `${CONSOLE_PLATFORM}:${user}`;
+  const sessionId = sessionIdOf(CONSOLE_PLATFORM, user);
   const print = (line: string) => output.write(`${line}\n`);
 
   const rl = createInterface({ input, output: terminal ? output : undefined, terminal, prompt: 'You > ' });
@@ -144,11 +145,9 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
  */
 async function readSession(options: ConsoleChatOptions, id: string, errorOutput: Writable) {
   try {
+    // The runtime's own rule (session/rules.ts), so /state shows what the next event will see.
     const record = await options.bot.store.read(id);
-    const expiresInMs = options.expiresIn ? options.expiresIn * 60_000 : undefined;
-    const now = (options.now ?? Date.now)();
-    if (record && expiresInMs !== undefined && now - record.lastActivity >= expiresInMs) return undefined;
-    return record;
+    return isLive(record, (options.now ?? Date.now)(), expiresInMs(options.expiresIn)) ? record : undefined;
   } catch (error) {
     errorOutput.write(`session ${id} could not be read: ${(error as Error)?.message ?? error}\n`);
     return null;
