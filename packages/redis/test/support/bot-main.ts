@@ -9,7 +9,8 @@ import { TestConnector } from '../../../bottender/src/testing/test-connector';
  * stdout, one line each: `READY <port>`, `RAN <json>` after every handler run, `HANG <session>`.
  *
  * Handler: `count` + 1; text `track` also appends the event id to `ids`; text `hang` never
- * returns (the process holds the session's lock until it is killed).
+ * returns (the process holds the session's lock until it is killed); text `slow` reports
+ * `SLOW <session> <event>` and then takes BOT_SLOW_MS (default 1 s) before it counts.
  */
 export async function start(): Promise<void> {
   const env = process.env;
@@ -30,9 +31,14 @@ export async function start(): Promise<void> {
         process.stdout.write(`HANG ${JSON.stringify(context.session?.id)}\n`);
         await new Promise(() => {});
       }
+      if (text === 'slow') {
+        // Tells the test the handler holds the session now; a test may freeze the process here.
+        process.stdout.write(`SLOW ${JSON.stringify(context.session?.id)} ${JSON.stringify(id)}\n`);
+        await new Promise((resolve) => setTimeout(resolve, Number(env.BOT_SLOW_MS ?? 1_000)));
+      }
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const count = (context.state.count ?? 0) + 1;
-      context.setState(text === 'track' ? { count, ids: [...(context.state.ids ?? []), id] } : { count });
+      context.setState(text === 'track' || text === 'slow' ? { count, ids: [...(context.state.ids ?? []), id] } : { count });
       const line = { pid: process.pid, session: context.session?.id, event: id, count, t0, t1: now() };
       process.stdout.write(`RAN ${JSON.stringify(line)}\n`);
     },

@@ -5,8 +5,14 @@ const path = require('node:path');
 const { createJiti } = require('jiti');
 
 const root = path.resolve(__dirname, '../../../..');
+const src = path.join(root, 'packages/bottender/src');
 const jiti = createJiti(__filename, {
-  alias: { bottender: path.join(root, 'packages/bottender/src/index.ts') },
+  alias: {
+    'bottender/store': path.join(src, 'store/index.ts'),
+    'bottender/connector': path.join(src, 'connector/index.ts'),
+    'bottender/testing': path.join(src, 'testing/index.ts'),
+    bottender: path.join(src, 'index.ts'),
+  },
 });
 
 jiti

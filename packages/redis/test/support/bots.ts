@@ -20,7 +20,7 @@ export interface BotProcess {
   readonly pid: number;
   /** Every handler run this process reported. */
   readonly runs: Run[];
-  /** Every stdout line (READY, RAN, HANG). */
+  /** Every stdout line (READY, RAN, HANG, SLOW). */
   readonly lines: string[];
   /** stderr, for diagnostics when a test fails. */
   readonly stderr: string[];
@@ -28,6 +28,8 @@ export interface BotProcess {
   alive(): boolean;
   /** Resolves when a stdout line matches. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends `signal` without waiting (SIGSTOP and SIGCONT freeze and thaw the process). */
+  signal(signal: NodeJS.Signals): void;
   /** Sends `signal` and waits until the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** A keep-alive agent for requests to this process. */
@@ -40,6 +42,8 @@ export interface BotSettings {
   lockLeaseMs?: number;
   lockTimeoutMs?: number;
   handlerDelayMs?: number;
+  /** How long the handler takes for text `slow`. */
+  slowMs?: number;
 }
 
 const LAUNCHER = join(__dirname, 'bot-process.cjs');
@@ -54,6 +58,7 @@ export function spawnBot(settings: BotSettings): Promise<BotProcess> {
       BOT_LEASE_MS: String(settings.lockLeaseMs ?? 10_000),
       BOT_LOCK_TIMEOUT_MS: String(settings.lockTimeoutMs ?? 10_000),
       BOT_HANDLER_DELAY_MS: String(settings.handlerDelayMs ?? 0),
+      BOT_SLOW_MS: String(settings.slowMs ?? 1_000),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -100,9 +105,15 @@ export function spawnBot(settings: BotSettings): Promise<BotProcess> {
       agent,
       alive: () => child.exitCode === null && child.signalCode === null,
       waitForLine,
+      signal: (signal) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      },
       kill: async (signal: NodeJS.Signals = 'SIGTERM') => {
         agent.destroy();
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGCONT'); // a frozen process cannot act on a signal
+          child.kill(signal);
+        }
         await exited;
       },
     }),
