@@ -17,6 +17,7 @@ const config: Config = {
     '^bottender$': '<rootDir>/packages/bottender/src/index.ts',
     '^bottender/(testing|connector|store|router)$': '<rootDir>/packages/bottender/src/$1/index.ts',
     '^@bottender/(line|redis|telegram|slack|mongo|postgres|dev-console)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@bottender/(line|telegram|slack)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
   },
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,6 +1,6 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 
-import { AUTH_FAILED, type FakeLineApi, INVALID_REPLY_TOKEN, startFakeLineApi } from './fake-line-api';
+import { AUTH_FAILED, type FakeLineApi, INVALID_REPLY_TOKEN, startFakeLineApi } from '@bottender/line/testing';
 import { ALICE, BOB, GROUP, ROOM } from './fixtures/sources';
 
 /**

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 
 import {
@@ -15,15 +14,15 @@ import {
 
 import { createConnector, type LineConnector } from '@bottender/line';
 
-import { type FakeLineApi, startFakeLineApi } from './fake-line-api';
+import { type FakeLineApi, signLineBody, startFakeLineApi } from '@bottender/line/testing';
 
 export const ACCESS_TOKEN = 'test-access-token-0123456789abcdefghijklmnopqrstuvwxyz';
 export const CHANNEL_SECRET = '8c1f4b7e2a9d6035c4e8b1f7a2d9e630';
 export const WEBHOOK_PATH = '/webhooks/line';
 
-/** X-Line-Signature as LINE computes it: base64 of HMAC-SHA256 of the raw body, keyed by the secret. */
+/** X-Line-Signature as LINE computes it (see @bottender/line/testing's signLineBody). */
 export function sign(raw: string | Buffer, secret = CHANNEL_SECRET): string {
-  return createHmac('sha256', secret).update(raw).digest('base64');
+  return signLineBody(raw, secret);
 }
 
 /** A memory store that counts what the runtime asks of it. */
