@@ -14,7 +14,7 @@ import { createRoutes } from './routes';
 import { Sender } from './sender';
 import { SessionEditor } from './sessions/session-edits';
 import { SessionPages } from './sessions/session-pages';
-import { SessionViews } from './sessions/session-view';
+import { type SessionOrigin, SessionViews } from './sessions/session-view';
 import { loadSnapshot, saveSnapshot } from './snapshot';
 
 /** Options of {@link startDevConsole}. */
@@ -74,7 +74,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<DevCo
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) throw new TypeError('the dev console token must be 16 to 128 URL-safe characters');
   const initialState = structuredClone(options.initialState ?? {});
   const log = new EventLog();
-  const labels = new Map<string, string>();
+  const labels = new Map<string, SessionOrigin>();
   const stream = new EventStream();
   const views = new SessionViews({ initialState, expiresIn: options.expiresIn, labels, now });
   const bootId = randomBytes(6).toString('hex');

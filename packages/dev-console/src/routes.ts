@@ -6,14 +6,14 @@ import type { DevPlatform, InputSelection, SourceSelection } from './platforms/t
 import { MAX_BURST, type Sender, type SendMode } from './sender';
 import { type SessionEditor, StaleEditError, type StateEdit } from './sessions/session-edits';
 import { CursorGoneError, type SessionPages } from './sessions/session-pages';
-import type { SessionViews } from './sessions/session-view';
+import type { SessionOrigin, SessionViews } from './sessions/session-view';
 import { parsePath } from './sessions/state-diff';
 
 export interface RouteDeps {
   platforms: DevPlatform[];
   sender: Sender;
   log: EventLog;
-  labels: Map<string, string>;
+  labels: Map<string, SessionOrigin>;
   views: SessionViews;
   editor: SessionEditor;
   pages: SessionPages;
@@ -45,7 +45,7 @@ export function createRoutes(deps: RouteDeps): Record<string, ApiRoute> {
       } catch (error) {
         throw new ApiError(400, (error as Error).message);
       }
-      deps.labels.set(sessionId, labelOf(source));
+      deps.labels.set(sessionId, { platform: platform.description.name, source, label: labelOf(source) });
       try {
         const entries = await deps.sender.send(platform, source, input, mode);
         return { status: 200, body: { sessionId, entries } };
@@ -58,9 +58,27 @@ export function createRoutes(deps: RouteDeps): Record<string, ApiRoute> {
     'GET sessions': async (query) => {
       try {
         const page = await deps.pages.page(query.get('q') ?? '', query.get('cursor') ?? undefined, Number(query.get('limit') ?? 50) || 50);
-        return { status: 200, body: { ...page, items: page.items.map((item) => ({ ...item, label: deps.labels.get(item.id) })) } };
+        return { status: 200, body: { ...page, items: page.items.map((item) => ({ ...item, label: deps.labels.get(item.id)?.label })) } };
       } catch (error) {
         if (error instanceof CursorGoneError) throw new ApiError(410, error.message);
+        throw storeProblem(error);
+      }
+    },
+
+    'POST resolve': async (_query, body) => {
+      const request = object(body, 'the body');
+      const platform = platformNamed(request.platform);
+      const source = sourceOf(request.source);
+      let sessionId: string;
+      try {
+        sessionId = platform.sessionIdOf(source);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message);
+      }
+      deps.labels.set(sessionId, { platform: platform.description.name, source, label: labelOf(source) });
+      try {
+        return { status: 200, body: deps.views.view(sessionId, await deps.store.read(sessionId)) };
+      } catch (error) {
         throw storeProblem(error);
       }
     },

@@ -3,11 +3,12 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { checkRecord, type Logger, type SessionRecord, type SessionStore } from 'bottender';
 
 import type { LogEntry } from './log/event-log';
+import type { SessionOrigin } from './sessions/session-view';
 
 /** What one bot process hands to the next under `bottender dev`. */
 export interface Snapshot {
   log: LogEntry[];
-  labels: [string, string][];
+  labels: [string, SessionOrigin][];
   /** Sessions of the memory driver, which would otherwise be gone with the process. */
   sessions: SessionRecord[];
 }
@@ -22,7 +23,7 @@ const MAX_SESSIONS = 10_000;
  */
 export async function saveSnapshot(
   file: string,
-  what: { store: SessionStore; log: LogEntry[]; labels: Map<string, string> },
+  what: { store: SessionStore; log: LogEntry[]; labels: Map<string, SessionOrigin> },
   logger: Logger,
 ): Promise<void> {
   try {

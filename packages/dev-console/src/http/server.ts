@@ -41,11 +41,14 @@ export interface ConsoleServerOptions {
   onError?: (error: unknown) => void;
 }
 
+const csp = (scriptHashes: readonly string[] = []) =>
+  `default-src 'none'; script-src 'self'${scriptHashes.map((h) => ` '${h}'`).join('')}; style-src 'self' 'unsafe-inline'; ` +
+  "img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const SECURITY_HEADERS = {
   // The token is in the URL: never send it to another site (images in messages are remote).
   'referrer-policy': 'no-referrer',
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': csp(),
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 };
@@ -101,7 +104,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const [folder, name] = rest === '/' ? ['static', 'index.html'] : [rest.startsWith('/static/') ? 'static' : 'vendor', rest.slice(rest.indexOf('/', 1) + 1)];
       const file = await options.files.get(folder as 'static' | 'vendor', name);
       if (!file) return text(response, 404, 'not found');
-      response.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length, ...SECURITY_HEADERS });
+      response.writeHead(200, {
+        'content-type': file.type,
+        'content-length': file.body.length,
+        ...SECURITY_HEADERS,
+        'content-security-policy': csp(file.scriptHashes),
+      });
       response.end(file.body);
       return;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -20,7 +21,7 @@ function vendorFiles(): Record<string, string> {
   const preact = path.dirname(require.resolve('preact/package.json'));
   const htm = path.dirname(require.resolve('htm'));
   return {
-    'preact.js': path.join(preact, 'dist', 'preact.min.module.js'),
+    'preact.js': path.join(preact, 'dist', 'preact.module.js'),
     'hooks.js': path.join(preact, 'hooks', 'dist', 'hooks.module.js'),
     'htm.js': path.join(htm, 'htm.module.js'),
   };
@@ -29,6 +30,8 @@ function vendorFiles(): Record<string, string> {
 export interface StaticFile {
   type: string;
   body: Buffer;
+  /** Hashes of inline scripts (the page's import map), for the Content-Security-Policy. */
+  scriptHashes?: string[];
 }
 
 /**
@@ -58,7 +61,8 @@ export class StaticFiles {
     } catch {
       return undefined;
     }
-    const loaded = { type: TYPES[path.extname(name)] ?? 'application/octet-stream', body };
+    const loaded: StaticFile = { type: TYPES[path.extname(name)] ?? 'application/octet-stream', body };
+    if (name.endsWith('.html')) loaded.scriptHashes = inlineScriptHashes(body.toString('utf8'));
     this.#cache.set(key, loaded);
     return loaded;
   }
@@ -69,4 +73,13 @@ export class StaticFiles {
     for (const name of Object.keys(this.#vendor)) total += (await this.get('vendor', name))?.body.length ?? 0;
     return total;
   }
+}
+
+/** `sha256-…` of each inline `<script>`: the import map may run, nothing injected could. */
+function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)) {
+    if (match[1].trim() !== '') hashes.push(`sha256-${createHash('sha256').update(match[1]).digest('base64')}`);
+  }
+  return hashes;
 }

@@ -158,7 +158,8 @@ export class EventLog {
    * pending one of that session (events of one session are handled in order).
    */
   pendingFor(report: { platform: string; sessionId?: string; eventId?: string }): LogEntry | undefined {
-    const pending = this.#entries.filter((e) => !e.reported && e.platform === report.platform);
+    // A deferred event is reported twice: when acknowledged, then with its final outcome.
+    const pending = this.#entries.filter((e) => (!e.reported || e.outcome === 'deferred') && e.platform === report.platform);
     if (report.eventId !== undefined) {
       const byId = pending.find((e) => e.eventId === report.eventId);
       if (byId) return byId;

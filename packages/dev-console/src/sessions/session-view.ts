@@ -1,12 +1,22 @@
 import type { SessionRecord } from 'bottender';
 
+import type { SourceSelection } from '../platforms/types';
 import { diffState, type StateChange } from './state-diff';
+
+/** The platform and source the page used for a session, and the name shown for it. */
+export interface SessionOrigin {
+  platform: string;
+  source: SourceSelection;
+  label: string;
+}
 
 /** A session as the page shows it. */
 export interface SessionView {
   id: string;
   /** A name for the id, e.g. `alice` or `group team`, when the dev console made it. */
   label?: string;
+  /** Who the page chatted as in this session, when it did. */
+  origin?: SessionOrigin;
   /** False when no record is stored or it expired: the next event starts from initialState. */
   live: boolean;
   /** The stored record's version (0 when none is stored). */
@@ -29,7 +39,7 @@ export class SessionViews {
   readonly #seen = new Map<string, { version: number; state: Record<string, unknown> }>();
 
   constructor(
-    private readonly options: { initialState: Record<string, unknown>; expiresIn?: number; labels: Map<string, string>; now?: () => number },
+    private readonly options: { initialState: Record<string, unknown>; expiresIn?: number; labels: Map<string, SessionOrigin>; now?: () => number },
     private readonly limit = 1000,
   ) {}
 
@@ -50,7 +60,8 @@ export class SessionViews {
     }
     return {
       id,
-      label: this.options.labels.get(id),
+      label: this.options.labels.get(id)?.label,
+      origin: this.options.labels.get(id),
       live,
       version,
       state,
