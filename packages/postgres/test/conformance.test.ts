@@ -17,6 +17,8 @@ if (available) {
         escapeId(id),
       ]);
     },
+    // Events held at a deadline live in <table>_held.
+    holdsEvents: true,
     // Expiry is enforced on read, by the database's clock.
     ttlMs: 50,
     expiryGraceMs: 1_000,
