@@ -1,20 +1,21 @@
-import { consoleLogger, type Logger } from 'bottender';
-import type {
-  Connector,
-  ConnectorTransports,
-  ContextInit,
-  EventDispatcher,
-  ReceivedWebhook,
-  TransportKind,
-  WebhookRequest,
+import {
+  type AnyState,
+  type Connector,
+  type ConnectorTransports,
+  type ContextInit,
+  consoleLogger,
+  type EventDispatcher,
+  type Logger,
+  type ReceivedWebhook,
+  type TransportKind,
+  type WebhookRequest,
 } from 'bottender/connector';
-import type { AnyState } from 'bottender/store';
 
 import { TelegramClient } from './api-client';
 import { TelegramContext, type TelegramContextServices } from './context';
 import { TelegramEvent } from './event';
 import { type ResolvedTelegramOptions, resolveTelegramOptions, type TelegramChannelOptions } from './options';
-import { runPolling } from './polling';
+import { preparePolling, runPolling, type PollingOptions } from './polling';
 import { checkUpdate, parseTelegramWebhook, SecretTokenCheck } from './webhook';
 
 /** What the connector takes besides `channels.telegram` (tests and embedders). */
@@ -39,6 +40,8 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
   readonly #client: TelegramClient;
   readonly #services: TelegramContextServices;
   readonly #logger: Logger;
+  #transport: TransportKind | undefined;
+  #pollingReady: Promise<void> | undefined;
 
   /** Throws a TypeError naming the key when `options` is not usable. */
   constructor(options: TelegramChannelOptions, extras: TelegramConnectorExtras = {}) {
@@ -99,18 +102,40 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
           'or poll instead with channels.telegram.polling: true',
       );
     }
-    return polling ? 'loop' : 'webhook';
+    this.#transport = polling ? 'loop' : 'webhook';
+    return this.#transport;
+  }
+
+  /**
+   * Before polling: checks that no webhook is set (Telegram refuses `getUpdates` while one is),
+   * deleting it with `polling: true`, so a start that cannot poll fails with what to do.
+   */
+  async init(): Promise<void> {
+    if (this.#transport === 'loop') await this.#preparePolling();
   }
 
   /** Long polling until `signal` aborts; see runPolling for how updates are confirmed. */
-  run(dispatcher: EventDispatcher<TelegramEvent>, signal: AbortSignal): Promise<void> {
-    return runPolling(dispatcher, signal, {
+  async run(dispatcher: EventDispatcher<TelegramEvent>, signal: AbortSignal): Promise<void> {
+    await this.#preparePolling(signal);
+    await runPolling(dispatcher, signal, this.#pollingOptions());
+  }
+
+  #preparePolling(signal?: AbortSignal): Promise<void> {
+    this.#pollingReady ??= preparePolling(this.#pollingOptions(), signal).catch((error: unknown) => {
+      this.#pollingReady = undefined;
+      throw error;
+    });
+    return this.#pollingReady;
+  }
+
+  #pollingOptions(): PollingOptions {
+    return {
       client: this.#client,
       logger: this.#logger,
       timeout: this.#options.pollingTimeout,
       allowedUpdates: this.#options.allowedUpdates,
       deleteWebhook: this.#options.polling === true,
-    });
+    };
   }
 
   /** Rebuilds an update held in the store (acknowledged, not yet committed) after a restart. */

@@ -1,5 +1,4 @@
-import { ACKNOWLEDGED_OUTCOMES, type Delivery, type EventDispatcher } from 'bottender/connector';
-import type { Logger } from 'bottender';
+import { ACKNOWLEDGED_OUTCOMES, type Delivery, type EventDispatcher, type Logger } from 'bottender/connector';
 
 import type { TelegramClient } from './api-client';
 import { TelegramApiError } from './api-error';
@@ -23,7 +22,7 @@ export interface PollingOptions {
 const BATCH = 100;
 
 /**
- * Long polling through the runtime's pipeline: `getUpdates`, dispatch, and confirm.
+ * Long polling through the runtime's pipeline (call {@link preparePolling} first): `getUpdates`, dispatch, and confirm.
  *
  * The offset lives at Telegram. Telegram keeps every update until a `getUpdates` call with a
  * higher `offset` confirms it, so the loop never keeps an offset of its own: it confirms an update
@@ -36,7 +35,6 @@ const BATCH = 100;
  */
 export async function runPolling(dispatcher: EventDispatcher<TelegramEvent>, signal: AbortSignal, options: PollingOptions): Promise<void> {
   const { client, logger } = options;
-  await prepare(options, signal);
   if (signal.aborted) return;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   let offset: number | undefined;
@@ -146,7 +144,7 @@ async function confirm(client: TelegramClient, offset: number, logger: Logger): 
  * Telegram refuses `getUpdates` while a webhook is set. With `polling: true` the webhook is
  * deleted (pending updates kept) and the log says so; otherwise the loop stops with what to do.
  */
-async function prepare(options: PollingOptions, signal: AbortSignal): Promise<void> {
+export async function preparePolling(options: PollingOptions, signal?: AbortSignal): Promise<void> {
   const info = await options.client.call('getWebhookInfo', signal);
   if (!info.url) return;
   const where = originOf(info.url);
