@@ -27,3 +27,6 @@ export { isHeldEventStore } from '../runtime/held';
 export { KeyedQueue } from '../runtime/keyed-queue';
 export { consoleLogger, silentLogger } from '../runtime/logger';
 export type { Logger } from '../runtime/logger';
+/** Fast refusal and quiet reporting while a store (or a part of it) is down. */
+export { StoreHealth, StoreUnavailableError } from '../runtime/store-health';
+export type { StoreHealthOptions } from '../runtime/store-health';
