@@ -153,7 +153,7 @@ describe('createChannels builds a connector per enabled channel', () => {
     const loaded = await folderWithConfig('{ channels: { viber: { enabled: true } } }');
     await expect(createChannels(loaded)).rejects.toThrow(
       'bottender.config.js: channels.viber is enabled and needs @bottender/viber, which is not installed ' +
-        '(Bottender ships @bottender/line, @bottender/telegram, @bottender/slack)',
+        '(Bottender ships @bottender/line, @bottender/telegram, @bottender/slack; name another package with channels.viber.package)',
     );
   });
 
