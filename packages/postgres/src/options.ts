@@ -1,4 +1,4 @@
-import type { Logger } from 'bottender';
+import { describeValue, type Logger, unknownKeyMessage } from 'bottender';
 import { Pool, type PoolConfig } from 'pg';
 
 /**
@@ -140,9 +140,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
       throw new TypeError(`${NAME}.${key} is set by the driver; give ${NAME}.${PG_TIMEOUTS[key]} instead`);
     }
     if (!(DRIVER_KEYS as readonly string[]).includes(key) && !(PG_KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(
-        `${NAME}.${key} is not an option of the postgres driver (known: ${DRIVER_KEYS.join(', ')}, and pg's ${PG_KEYS.slice(0, 7).join(', ')}, ...)`,
-      );
+      throw new TypeError(unknownKeyMessage(NAME, key, [...DRIVER_KEYS, ...PG_KEYS]));
     }
   }
   // Like an omitted key, null takes the default: config files often write `key: null`.
@@ -157,7 +155,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
   }
   for (const key of ['host', 'user', 'database', 'application_name']) optionalString(o, key, true);
   if (given('password') && typeof o.password !== 'string' && typeof o.password !== 'function') {
-    throw new TypeError(`${NAME}.password must be a string or a function, got ${describe(o.password)}`);
+    throw new TypeError(`${NAME}.password must be a string or a function, got ${describeValue(o.password)}`);
   }
   optionalInteger(o, 'port', 1, 65_535);
   optionalInteger(o, 'max', 1, 10_000);
@@ -261,8 +259,7 @@ function optionalInteger(o: Record<string, unknown>, key: string, min: number, m
   return value as number;
 }
 
+/** Values of these options are names and numbers, not secrets: they are shown (passwords never are). */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
+  return describeValue(value, { echo: true });
 }

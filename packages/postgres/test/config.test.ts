@@ -40,6 +40,6 @@ describe("session.driver 'postgres' in bottender.config", () => {
       await fromString.close?.();
       await fromObject.close?.();
     }
-    await expect(createStoreFromConfig(loaded({ tabel: 'x' }))).rejects.toThrow(/session\.stores\.postgres\.tabel is not an option of the postgres driver/);
+    await expect(createStoreFromConfig(loaded({ tabel: 'x' }))).rejects.toThrow(/session\.stores\.postgres\.tabel is not a known key; did you mean table\?/);
   });
 });

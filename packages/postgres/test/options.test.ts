@@ -18,8 +18,9 @@ describe('session.stores.postgres options', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['a number', 5432, /session\.stores\.postgres must be a connection string or an object, got 5432/],
-    ['an array', [], /session\.stores\.postgres must be a connection string or an object, got an array/],
-    ['an unknown key (a typo)', { hots: 'x' }, /session\.stores\.postgres\.hots is not an option of the postgres driver \(known: pool, table, schema/],
+    ['an array', [], /session\.stores\.postgres must be a connection string or an object, got an empty array/],
+    ['an unknown key (a typo)', { tabel: 'x' }, /^session\.stores\.postgres\.tabel is not a known key; did you mean table\?$/],
+    ['an unknown key far from any', { zzzzzz: 1 }, /session\.stores\.postgres\.zzzzzz is not a known key; the keys are pool, table, schema, createTable/],
     ['a string of another scheme', 'mysql://u:secret@h/db', /connectionString must start with postgres:\/\/ or postgresql:\/\/, got "mysql:\/\/u:\*\*\*@h\/db"/],
     ['a port out of range', { port: 70_000 }, /session\.stores\.postgres\.port must be an integer from 1 to 65535, got 70000/],
     ['a port as a string', { port: '5432' }, /session\.stores\.postgres\.port must be an integer/],
