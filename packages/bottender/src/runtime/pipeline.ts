@@ -38,6 +38,7 @@ import { KeyedQueue } from './keyed-queue';
 import { type LaneJob, SessionLanes } from './lanes';
 import type { Logger } from './logger';
 import { beginPair, retirePredecessor, type SessionPair } from './predecessor';
+import { StoreUnavailableError } from './store-health';
 import { type Expiring, ExpirySweep } from './sweep';
 import { beginTransaction } from './transaction';
 
@@ -583,7 +584,10 @@ export class Pipeline {
   }
 
   #storeFailure(error: unknown, id: string, what: string): SessionStoreError {
-    this.#settings.logger.error(`session ${JSON.stringify(id)} ${what} (store: ${this.store.name})`, error);
+    // A store that keeps a StoreHealth has reported its outage itself: once, then counts.
+    if (!isReportedOutage(error)) {
+      this.#settings.logger.error(`session ${JSON.stringify(id)} ${what} (store: ${this.store.name})`, error);
+    }
     return error instanceof SessionStoreError
       ? error
       : new SessionStoreError(`session ${JSON.stringify(id)} ${what}: ${(error as Error)?.message ?? error}`, id, {
@@ -598,6 +602,11 @@ export function outcomeOfStoreError(error: unknown): EventOutcomeKind {
   return error instanceof LeaseLostError || (error as Error | undefined)?.name === 'LeaseLostError'
     ? 'lease-lost'
     : 'store-unavailable';
+}
+
+/** A StoreUnavailableError (by name too: a driver may load its own copy of `bottender`). */
+function isReportedOutage(error: unknown): boolean {
+  return error instanceof StoreUnavailableError || (error as Error | undefined)?.name === 'StoreUnavailableError';
 }
 
 function noop(): void {}
