@@ -19,6 +19,11 @@ export class UpdateQueue {
   readonly pending: Record<string, unknown>[] = [];
   /** Every update_id ever confirmed (by an offset above it), in order. */
   readonly confirmed: number[] = [];
+  /**
+   * While true, offsets confirm nothing: as if every confirming call was lost with a process that
+   * was killed, so the next start gets the same updates again.
+   */
+  loseConfirmations = false;
   #nextId = 1;
   #waiting: { poll: PendingPoll; limit: number; timer: NodeJS.Timeout } | undefined;
 
@@ -53,7 +58,7 @@ export class UpdateQueue {
     const offset = typeof params.offset === 'number' ? params.offset : undefined;
     const limit = clamp(typeof params.limit === 'number' ? params.limit : 100, 1, 100);
     const timeout = clamp(typeof params.timeout === 'number' ? params.timeout : 0, 0, 50);
-    if (offset !== undefined && offset >= 0) this.confirm(offset);
+    if (offset !== undefined && offset >= 0 && !this.loseConfirmations) this.confirm(offset);
     const previous = this.#waiting;
     if (previous) {
       this.#waiting = undefined;
