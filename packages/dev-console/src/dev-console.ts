@@ -136,7 +136,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<DevCo
   const info = () => ({
     bootId,
     startedAt,
-    reloadReason: snapshot ? options.reloadReason ?? 'the bot was reloaded' : undefined,
+    reloadReason: options.reloadReason,
     store: bot.store.name,
     initialState,
     expiresIn: options.expiresIn,

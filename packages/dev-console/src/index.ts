@@ -11,3 +11,5 @@ export type { InputKind, PlatformDescription, SourceKind } from './platforms/typ
 export { diffState } from './sessions/state-diff';
 export type { StateChange, StatePath } from './sessions/state-diff';
 export type { SessionView } from './sessions/session-view';
+export { DEV_CONSOLE_ENV, startForBottenderDev } from './bottender-dev';
+export type { BottenderAppLike } from './bottender-dev';
