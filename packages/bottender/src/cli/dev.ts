@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 import type { StartRequest, CliIO } from './start';
+import { DevConsoleParent } from './dev-console';
 import { DEV_CHILD_ENV, isDevMessage } from './dev-protocol';
 import { watchTree } from './watch-tree';
 
@@ -24,6 +25,8 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
   if (request.host !== undefined) args.push('--host', request.host);
   if (request.user !== undefined) args.push('--user', request.user);
   if (request.verbose) args.push('--verbose');
+  // The browser dev console (issue 14): same address and token across reloads.
+  const devConsole = request.console ? undefined : new DevConsoleParent(request.webOnly ? 'web-only' : 'on', io);
 
   return new Promise<number>((resolve) => {
     let child: ChildProcess | undefined;
@@ -43,15 +46,17 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
       (error) => log(`warning: cannot watch for changes: ${error.message}`),
     );
 
-    const startChild = () => {
+    const startChild = (reason?: string) => {
       const started = spawn(process.execPath, [BIN, ...args], {
         cwd: io.cwd,
-        env: { ...io.env, [DEV_CHILD_ENV]: '1' },
+        env: { ...io.env, [DEV_CHILD_ENV]: '1', ...devConsole?.env(reason) },
         stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       });
       child = started;
       started.on('message', (message) => {
-        if (isDevMessage(message)) watcher.ignore(message.paths);
+        if (!isDevMessage(message)) return;
+        if (message.type === 'dev-console') devConsole?.reported(message);
+        else watcher.ignore(message.paths);
       });
       started.on('exit', (code, signal) => {
         if (child === started) child = undefined;
@@ -70,8 +75,9 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
       if (stopping || restarting) return;
       const relaunch = () => {
         // Said once the old process is gone: input typed from now on goes to the new one.
-        log(`${path.relative(io.cwd, changed ?? io.cwd) || '.'} changed: restarting`);
-        startChild();
+        const reason = `${path.relative(io.cwd, changed ?? io.cwd) || '.'} changed`;
+        log(`${reason}: restarting`);
+        startChild(reason);
       };
       const old = child;
       if (!old) {
@@ -104,6 +110,7 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
       watcher.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      devConsole?.dispose();
       resolve(code);
     }
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/schema';
 import { runConsoleChat } from '../console/chat';
 import { type BottenderApp, createBottender } from '../project/create-bottender';
 import { parsePort, UsageError } from './args';
+import { devConsoleMode, startDevConsoleIfAsked } from './dev-console';
 import { DEV_CHILD_ENV, tellDevParent } from './dev-protocol';
 
 /** The process's streams and surroundings, passed in so the CLI can be driven by tests. */
@@ -22,6 +23,8 @@ export interface StartRequest {
   user?: string;
   /** One log line per webhook (`bottender dev` logs them anyway). */
   verbose?: boolean;
+  /** `bottender dev --web-only`: the browser dev console alone, no webhook server. */
+  webOnly?: boolean;
 }
 
 /** Signals that stop the bot gracefully: finish in-flight events, close the store, exit 0. */
@@ -37,27 +40,38 @@ async function runServer(request: StartRequest, io: CliIO): Promise<number> {
   const host = request.host ?? (io.env.HOST?.trim() || undefined);
   // Under `bottender dev`, connectors that have a loop (long polling, a socket) use it: no public URL needed.
   const dev = io.env[DEV_CHILD_ENV] === '1';
-  const app = await createBottender({ cwd: io.cwd, dev, logLevel: request.verbose ? 'verbose' : undefined });
+  // `bottender dev --web-only`: no channel is built (no credentials needed); the dev console speaks for them.
+  const webOnly = devConsoleMode(io.env) === 'web-only';
+  const app = await createBottender({ cwd: io.cwd, dev, channels: !webOnly, logLevel: request.verbose ? 'verbose' : undefined });
   tellDevParentWhatToIgnore(app);
   const stopped = waitForStopSignal(io);
+  let devConsole: { close(): Promise<void> } | undefined;
   try {
-    const server = await app.serve(port, host);
-    const origin = `http://${displayHost(host)}:${server.port}`;
-    io.stdout.write(`Bottender is listening on ${origin}\n`);
-    if (app.channels.length === 0) {
-      io.stderr.write('[bottender] warning: no channel is enabled; set channels.<name>.enabled in bottender.config\n');
+    if (webOnly) {
+      await app.prepare();
+    } else {
+      const server = await app.serve(port, host);
+      const origin = `http://${displayHost(host)}:${server.port}`;
+      io.stdout.write(`Bottender is listening on ${origin}\n`);
+      if (app.channels.length === 0) {
+        io.stderr.write('[bottender] warning: no channel is enabled; set channels.<name>.enabled in bottender.config\n');
+      }
+      for (const channel of app.channels) {
+        const where = app.loopChannels.includes(channel) ? "its own connection (no webhook)" : `${origin}${channel.path}`;
+        io.stdout.write(`  ${channel.connector.platform}: ${where}\n`);
+      }
     }
-    for (const channel of app.channels) {
-      const where = app.loopChannels.includes(channel) ? "its own connection (no webhook)" : `${origin}${channel.path}`;
-      io.stdout.write(`  ${channel.connector.platform}: ${where}\n`);
-    }
+    devConsole = await startDevConsoleIfAsked(app, io);
   } catch (error) {
     stopped.dispose();
+    await devConsole?.close().catch(() => {});
     await app.close().catch(() => {});
     throw describeListenError(error, port);
   }
   const signal = await stopped.promise;
   io.stderr.write(`[bottender] ${signal}: finishing in-flight events, then closing the store\n`);
+  // First, so the hand-over to the next reload holds the sessions as they are now.
+  await devConsole?.close();
   await app.close();
   return 0;
 }
