@@ -1,4 +1,4 @@
-import type { Logger } from 'bottender';
+import type { Logger } from 'bottender/store';
 import type { ConnectionCheckOutFailedEvent, ConnectionClosedEvent, MongoClient } from 'mongodb';
 
 /**

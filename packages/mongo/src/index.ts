@@ -6,7 +6,8 @@ import type { MongoStoreOptions } from './options';
 import { MongoSessionStore } from './store';
 
 export { MongoSessionStore } from './store';
-export { LeaseLostError } from './transaction';
+/** The write was refused because the lock's lease ran out and another process may hold the session (bottender's own class). */
+export { LeaseLostError } from 'bottender/store';
 export { escapeSessionId } from './keys';
 export type { SessionDocument } from './documents';
 export type { HeldDocument } from './held-events';

@@ -1,4 +1,4 @@
-import type { Logger } from 'bottender';
+import type { Logger } from 'bottender/store';
 import { Db, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { consoleLogger } from 'bottender';
 import {
   type BeginOptions,
   checkRecord,
+  consoleLogger,
   type HeldEvent,
   type HeldEventStore,
   type SessionRecord,

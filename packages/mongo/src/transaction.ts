@@ -1,23 +1,7 @@
-import { type SessionRecord, SessionStoreError, type SessionTransaction, VersionConflictError } from 'bottender/store';
+import { LeaseLostError, type SessionRecord, SessionStoreError, type SessionTransaction, VersionConflictError } from 'bottender/store';
 import type { Collection } from 'mongodb';
 
 import { liveVersion, RELEASE, type SessionDocument, storeRecord } from './documents';
-
-/**
- * The lease ran out before the write (the process stalled longer than `lockLeaseMs`, or could not
- * reach MongoDB to renew it), or the session was deleted meanwhile, so another process may hold
- * the session now. The write is refused: applying it could overwrite whatever that process commits.
- */
-export class LeaseLostError extends SessionStoreError {
-  constructor(sessionId: string, leaseMs: number) {
-    super(
-      `session ${JSON.stringify(sessionId)}: the lock's lease (${leaseMs} ms) ran out before the write ` +
-        'and the lock is no longer ours; write refused',
-      sessionId,
-    );
-    this.name = 'LeaseLostError';
-  }
-}
 
 /** What a transaction needs from its store. */
 export interface TransactionContext {

@@ -50,6 +50,7 @@ for (const backend of backends) {
       },
       ttlMs: 50,
       expiryGraceMs: 1_000,
+      holdsEvents: true,
     });
   });
 }

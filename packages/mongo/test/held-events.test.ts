@@ -1,6 +1,9 @@
+import { Bot, silentLogger } from 'bottender';
 import type { HeldEvent } from 'bottender/store';
+import { TestConnector, TestEvent } from 'bottender/testing';
+import type { CommandStartedEvent } from 'mongodb';
 
-import { collect, mongoBackends, notRun, uniqueDbName, useMongoSuite } from './support/stores';
+import { collect, mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
 
 /**
  * Held events (issue 8's contract): an event acknowledged to its platform at a deadline, before
@@ -64,5 +67,55 @@ describe.each(backends)('against the %s', (backend) => {
     await expect(store.holdEvent({ ...held('test:a', 'e', 1), heldAt: Number.NaN })).rejects.toThrow(/heldAt must be epoch milliseconds/);
     await expect(store.releaseHeldEvents('test:a', 'e' as never)).rejects.toThrow('eventIds must be a list of strings');
     expect(await collect(store.heldEvents())).toEqual([]);
+  });
+
+  withMongo('an ordinary event sends no held-events command', async () => {
+    const client = stores.client({ monitorCommands: true });
+    const sent: string[] = [];
+    client.on('commandStarted', (e: CommandStartedEvent) => sent.push(`${e.commandName} ${String(e.command[e.commandName])}`));
+    const store = stores.store({ client, dbName: uniqueDbName('held-none') });
+    await store.init();
+    sent.length = 0;
+    const tx = await store.begin('test:plain', { timeoutMs: 1_000 });
+    await tx.commit(record('test:plain', 1), {});
+    expect(sent).toEqual(['findAndModify sessions', 'update sessions']);
+  });
+
+  withMongo('through the runtime: an event acknowledged at its deadline is held; after its process dies another runs it once', async () => {
+    const dbName = uniqueDbName('held-runtime');
+    const lease = 500;
+    const doomedStore = stores.store({ dbName, lockLeaseMs: lease });
+    const doomed = new Bot({
+      store: doomedStore,
+      logger: silentLogger,
+      handlerTimeoutMs: 1_000, // so no timer of the "dead" bot outlives the test
+      app: async () => {
+        await new Promise(() => {}); // never finishes: the process "dies" before its commit
+      },
+    });
+    const [delivery] = await doomed.dispatcher(new TestConnector({ answerDeadlineMs: 300 })).dispatch([new TestEvent({ user: 'u', id: 'e1', text: 'hi' })]);
+    expect(delivery.outcome).toBe('deferred'); // acknowledged to the platform at its deadline
+    const survivorStore = stores.store({ dbName, lockLeaseMs: lease });
+    expect((await collect(survivorStore.heldEvents())).map((e) => e.eventId)).toEqual(['e1']);
+    await doomedStore.client.close(); // the process is gone: no commit, no renewals
+
+    const runs: string[] = [];
+    const survivorConnector = new TestConnector();
+    const survivor = new Bot({
+      store: survivorStore,
+      logger: silentLogger,
+      app: async (context) => {
+        runs.push(context.event.rawEvent.id ?? '');
+        context.setState({ count: (context.state.count ?? 0) + 1 });
+      },
+    });
+    expect(await survivor.recoverHeldEvents([survivorConnector])).toBe(1);
+    await survivor.drain();
+    expect(runs).toEqual(['e1']);
+    expect(await survivorStore.read('test:u')).toMatchObject({ version: 1, state: { count: 1 }, eventIds: ['e1'] });
+    expect(await collect(survivorStore.heldEvents())).toEqual([]);
+    // Redelivered by the platform later: a duplicate, not a second run.
+    expect(await survivor.handleEvent(survivorConnector, new TestEvent({ user: 'u', id: 'e1', text: 'hi' }))).toBe('duplicate');
+    expect(runs).toEqual(['e1']);
   });
 });
