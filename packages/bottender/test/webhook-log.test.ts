@@ -82,3 +82,24 @@ describe('bottender start', () => {
     expect(await bot.stop()).toMatch(/^\[bottender\] POST \/webhooks\/echo 200 echo echo:u3 handled \d+ms$/m);
   });
 });
+
+describe('DEBUG namespaces', () => {
+  async function chat(env: NodeJS.ProcessEnv, config = '') {
+    const dir = makeBotFolder({ 'bottender.config.js': `module.exports = { initialState: { count: 0 }, ${config} };\n`, 'index.js': COUNTER_CJS });
+    const child = spawn(process.execPath, [BIN, 'start', '--console'], { cwd: dir, env: { ...cleanEnv(), ...env }, stdio: 'pipe' });
+    child.stdin!.end('hi\n');
+    return collect(child, 30_000);
+  }
+
+  it('DEBUG=bottender:store shows each store call with its session and time', async () => {
+    const result = await chat({ DEBUG: 'bottender:store' });
+    expect(result.stdout).toBe('Bot > Count: 1\n');
+    expect(result.stderr).toMatch(/bottender:store read console:you none \d+ms/);
+    expect(result.stderr).toMatch(/bottender:store write console:you ok \d+ms/);
+  });
+
+  it("logLevel: 'debug' turns them on too; without either, nothing", async () => {
+    expect((await chat({}, "logLevel: 'debug'")).stderr).toMatch(/bottender:store read console:you/);
+    expect((await chat({})).stderr).toBe('');
+  });
+});

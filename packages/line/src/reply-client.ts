@@ -2,6 +2,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import { type Dispatcher, Pool } from 'undici';
 
 import { LineApiError, LineNetworkError } from './api-error';
+import { traced } from './debug';
 
 /** A message object of the Messaging API (text, sticker, image, flex, template, ...). */
 export type LineMessage = messagingApi.Message;
@@ -55,7 +56,8 @@ export class ReplyClient {
 
   #post(path: string, body: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const handler = new AnswerHandler(`POST ${path}`, resolve, reject);
+      const settle = traced(`POST ${path}`, resolve, reject);
+      const handler = new AnswerHandler(`POST ${path}`, settle.resolve, settle.reject);
       try {
         this.#pool.dispatch({ path, method: 'POST', headers: this.#headers, body }, handler);
       } catch (error) {

@@ -1,6 +1,7 @@
 import { HTTPFetchError } from '@line/bot-sdk';
 
 import { LineApiError, LineNetworkError } from './api-error';
+import { debugLine } from './debug';
 
 /**
  * Runs one call of the SDK's Messaging API client, turning its errors into this package's, so a
@@ -8,9 +9,13 @@ import { LineApiError, LineNetworkError } from './api-error';
  * every method. `endpoint` names the route with placeholders, never the ids in it.
  */
 export async function callLine<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+  const started = debugLine.enabled ? Date.now() : 0;
   try {
-    return await call();
+    const result = await call();
+    if (started) debugLine('%s ok %dms', endpoint, Date.now() - started);
+    return result;
   } catch (error) {
+    if (started) debugLine('%s failed %dms', endpoint, Date.now() - started);
     if (error instanceof HTTPFetchError) {
       const requestId = error.headers?.get?.('x-line-request-id') ?? undefined;
       throw LineApiError.fromAnswer(endpoint, error.status, error.body ?? '', requestId);

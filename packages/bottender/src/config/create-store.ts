@@ -10,6 +10,7 @@ import { BUILT_IN_DRIVERS, DRIVER_PACKAGES } from './drivers';
 import { ConfigError, describeValue } from './schema';
 import { firstLine } from './load-config';
 import { isSessionStore, storeInstanceExpected } from './store-shape';
+import { traceStore } from './trace-store';
 
 /**
  * Builds the session store `session.driver` names: the memory or file driver, `@bottender/redis`
@@ -20,6 +21,10 @@ import { isSessionStore, storeInstanceExpected } from './store-shape';
  * Throws {@link ConfigError} with a one-line message, e.g. when a driver's package is missing.
  */
 export async function createStore(loaded: LoadedConfig, options: { logger?: Logger } = {}): Promise<SessionStore> {
+  return traceStore(await buildStore(loaded, options));
+}
+
+async function buildStore(loaded: LoadedConfig, options: { logger?: Logger }): Promise<SessionStore> {
   const { config, label, cwd } = loaded;
   const driver = config.session?.driver ?? 'memory';
   const stores = (config.session?.stores ?? {}) as Record<string, unknown>;
