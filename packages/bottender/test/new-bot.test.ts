@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 
 import { createChannels, loadConfig } from 'bottender';
 
 import { DEFAULT_CHOICES, everyChoice, generateBot, packagesFor, type BotChoices } from '../src/cli/new';
-import { REPO, requireBuiltCli, runBottender } from './support/cli';
+import { main } from '../src/cli/main';
+import { REPO, requireBuiltCli, run, runBottender, waitFor } from './support/cli';
 
 const VERSION = require('../package.json').version as string;
 const PACKS = path.join(REPO, 'packs');
@@ -162,6 +164,55 @@ describe('bottender new on the command line', () => {
         /^bottender: --driver: "postgress" is not a driver \(memory, file, redis, mongo, postgres\); did you mean postgres\?\n/,
       );
       expect((await runBottender(['new'], { cwd })).stderr).toMatch(/^bottender: bottender new needs a folder: bottender new my-bot\n/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bottender new in a terminal', () => {
+  it('asks for the folder, the platforms and the driver, re-asking after a typo', async () => {
+    const cwd = realTmp('bottender-new-tty-');
+    try {
+      const input = Object.assign(new PassThrough(), { isTTY: true });
+      const output = new PassThrough();
+      let printed = '';
+      output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+      const answers = ['chat-bot', 'line, slakc', 'slack,line', 'reddis', 'redis'];
+      // Each answer once its question is on screen, as a person would type it.
+      const prompts = () => (printed.match(/Folder of the new bot|Platforms \(|Driver \[file\]/g) ?? []).length;
+      const typing = (async () => {
+        for (const [index, answer] of answers.entries()) {
+          await waitFor(() => String(prompts()), new RegExp(`^${index + 1}$`));
+          input.write(`${answer}\n`);
+        }
+      })();
+      const code = await main(['new'], { cwd, env: {}, stdin: input, stdout: output, stderr: new PassThrough() });
+      await typing;
+      expect(code).toBe(0);
+      expect(printed).toContain('"slakc" is not a platform (line, telegram, slack or none); did you mean slack?');
+      expect(printed).toContain('"reddis" is not a driver (memory, file, redis, mongo, postgres); did you mean redis?');
+      expect(printed).toContain('Created chat-bot (LINE, Slack; redis driver).');
+      const manifest = JSON.parse(readFileSync(path.join(cwd, 'chat-bot', 'package.json'), 'utf8'));
+      expect(Object.keys(manifest.dependencies)).toEqual(['bottender', '@bottender/line', '@bottender/slack', '@bottender/redis']);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm create bottender', () => {
+  beforeAll(requireBuiltCli);
+
+  it('runs the same generator from the create-bottender package', async () => {
+    const cwd = realTmp('bottender-create-');
+    try {
+      const bin = path.join(REPO, 'packages', 'create-bottender', 'bin', 'create-bottender.js');
+      const result = await run(process.execPath, [bin, 'my-bot', '--platform', 'telegram', '--driver', 'mongo'], { cwd });
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^Created my-bot \(Telegram; mongo driver\)\./);
+      expect(readFileSync(path.join(cwd, 'my-bot', 'bottender.config.ts'), 'utf8')).toContain("driver: env.MONGO_URL ? 'mongo' : 'file',");
+      expect((await run(process.execPath, [bin], { cwd })).stdout).toMatch(/^Usage: bottender new <folder>/);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
