@@ -1,4 +1,4 @@
-import type { Logger } from 'bottender/store';
+import { type Logger, unknownKeyMessage } from 'bottender/store';
 import { Db, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /**
@@ -92,7 +92,7 @@ export function resolveOptions(input: MongoStoreOptions | string): ResolvedOptio
   }
   for (const key of Object.keys(options)) {
     if (!(KNOWN as readonly string[]).includes(key)) {
-      throw new TypeError(`${NAME}.${key} is not an option of the mongo driver (known: ${KNOWN.join(', ')})`);
+      throw new TypeError(unknownKeyMessage(NAME, key, KNOWN));
     }
   }
   const o = options as Record<string, unknown>;
