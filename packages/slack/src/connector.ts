@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import {
+  consoleLogger,
+  type Logger,
   type Connector,
   type ConnectorTransports,
   type ContextInit,
@@ -43,11 +45,13 @@ export class SlackConnector implements Connector<SlackEvent, SlackContext>, Conn
   readonly #dms: DmChannels;
   readonly #services: SlackContextServices;
   readonly #now: () => number;
+  readonly #logger: Logger;
 
   /** Throws a TypeError naming the key when `options` is not usable. */
-  constructor(options: SlackChannelOptions, internals: { now?: () => number } = {}) {
+  constructor(options: SlackChannelOptions, internals: { now?: () => number; logger?: Logger } = {}) {
     this.#options = resolveSlackOptions(options);
     this.#now = internals.now ?? Date.now;
+    this.#logger = internals.logger ?? consoleLogger;
     this.#transport = createSlackTransport();
     this.#client = createWebClient(this.#options.origin, this.#options.accessToken, this.#transport);
     this.#dms = new DmChannels(this.#client);
@@ -110,7 +114,7 @@ export class SlackConnector implements Connector<SlackEvent, SlackContext>, Conn
         transport: this.#transport,
         includeBotMessages: this.#options.includeBotMessages,
         dms: this.#dms,
-        warn: (message, error) => console.warn(message, error ?? ''),
+        warn: (message, error) => this.#logger.warn(error === undefined ? message : `${message}: ${(error as Error)?.message ?? String(error)}`),
       },
       dispatcher,
       signal,

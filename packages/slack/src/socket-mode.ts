@@ -1,10 +1,12 @@
-import { LogLevel, SocketModeClient } from '@slack/socket-mode';
+import { SocketModeClient } from '@slack/socket-mode';
+import { Agent } from 'undici';
 import { ACKNOWLEDGED_OUTCOMES, type Delivery, type EventDispatcher } from 'bottender/connector';
 
 import type { DmChannels } from './dm-channels';
 import type { SlackEvent } from './event';
 import { eventFromCommand, eventFromInteraction, eventsFromCallback, type RetryInfo, withoutBotMessages } from './inputs';
 import type { SlackTransport } from './transport';
+import { SILENT_LOGGER } from './web-api';
 
 /** What the Socket Mode loop needs from its connector. */
 export interface SocketModeSettings {
@@ -46,9 +48,13 @@ export async function runSocketMode(
   signal: AbortSignal,
 ): Promise<void> {
   if (signal.aborted) return;
+  // The WebSocket's own connection pool, closed when the loop ends (the SDK's default one is not).
+  const socketPool = new Agent({ connect: { allowH2: false } });
   const client = new SocketModeClient({
+    dispatcher: socketPool,
     appToken: settings.appToken,
-    logLevel: LogLevel.ERROR,
+    // Problems reach `warn` (or the rejection of run()); the SDK's own log would repeat them.
+    logger: SILENT_LOGGER,
     clientOptions: {
       slackApiUrl: `${settings.origin}/api/`,
       fetch: settings.transport.fetch,
@@ -71,6 +77,7 @@ export async function runSocketMode(
   } finally {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     await client.disconnect().catch(() => undefined);
+    await socketPool.close().catch(() => undefined);
   }
 }
 

@@ -15,10 +15,11 @@ import {
 } from 'bottender';
 import type { HeldEvent, HeldEventStore } from 'bottender/store';
 
-import { createConnector, type SlackChannelOptions, type SlackConnector } from '@bottender/slack';
+import { createConnector, type SlackChannelOptions, SlackConnector } from '@bottender/slack';
 
 import { commandForm, payloadForm } from './fixtures/events';
 import { type FakeSlackApi, startFakeSlackApi } from './fake-slack-api';
+import { FakeSocketMode } from './fake-socket-mode';
 
 export const BOT_TOKEN = 'xoxb-0000000001-0000000002-fakebottoken0123456789ab';
 export const APP_TOKEN = 'xapp-1-A0FAKE0001-0000000003-fakeapptoken0123456789abcdef';
@@ -184,6 +185,69 @@ export async function startSlackBot(
     postRaw: (raw, headers) => postRaw(server.port, raw, headers),
     close: async () => {
       await server.close();
+      await api.close();
+    },
+  };
+}
+
+export interface SlackSocketHarness {
+  api: FakeSlackApi;
+  socket: FakeSocketMode;
+  connector: SlackConnector;
+  store: CountingStore;
+  bot: Bot;
+  errors: { message: string; error: unknown }[];
+  /** What the Socket Mode loop reported (envelopes not acknowledged, dropped). */
+  warnings: string[];
+  /** Sends an envelope and waits for its ack (rejects after `timeoutMs` without one). */
+  sendAndAck(type: 'events_api' | 'interactive' | 'slash_commands', payload: unknown, options?: { retryAttempt?: number; envelopeId?: string }, timeoutMs?: number): Promise<{ envelopeId: string; payload: any; afterMs: number } | undefined>;
+  close(): Promise<void>;
+}
+
+/** The Socket Mode path: fake Web API, fake Socket Mode server, connector.run() with the bot's dispatcher. */
+export async function startSlackSocketBot(options: {
+  app: Action<any>;
+  initialState?: Record<string, unknown>;
+  connector?: Partial<SlackChannelOptions>;
+}): Promise<SlackSocketHarness> {
+  const api = await startFakeSlackApi(BOT_TOKEN, APP_TOKEN);
+  const socket = await new FakeSocketMode().start(api);
+  const errors: { message: string; error: unknown }[] = [];
+  const warnings: string[] = [];
+  const logger: Logger = { info() {}, warn: (message) => warnings.push(message), error: (message, error) => errors.push({ message, error }) };
+  const connector = new SlackConnector(
+    { accessToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN, origin: api.origin, ...options.connector },
+    { logger },
+  );
+  const store = new CountingStore();
+  const bot = new Bot({ app: options.app, store, initialState: options.initialState, logger });
+  const stop = new AbortController();
+  const running = connector.run(bot.dispatcher(connector), stop.signal);
+  running.catch(() => undefined);
+  await socket.waitForConnection();
+  return {
+    api,
+    socket,
+    connector,
+    store,
+    bot,
+    errors,
+    warnings,
+    sendAndAck: async (type, payload, sendOptions = {}, timeoutMs = 6_000) => {
+      const started = Date.now();
+      const envelopeId = socket.send(type, payload, sendOptions);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+      const ack = await Promise.race([socket.waitForAck(envelopeId), timeout]);
+      clearTimeout(timer);
+      return ack && { envelopeId, payload: ack.payload, afterMs: ack.at - started };
+    },
+    close: async () => {
+      stop.abort();
+      await running.catch(() => undefined);
+      await bot.close();
+      await connector.close();
+      await socket.close();
       await api.close();
     },
   };
