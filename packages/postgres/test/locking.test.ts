@@ -75,7 +75,7 @@ pgTest('waiting is bounded by timeoutMs (what the runtime passes): past it, Sess
   await expect(attempt).rejects.toThrow('session "test:busy" is busy');
   const waited = Date.now() - started;
   expect(waited).toBeGreaterThanOrEqual(190);
-  expect(waited).toBeLessThan(800);
+  expect(waited).toBeLessThan(1_500); // generous: a loaded machine slows the statements, not the bound
   expect((await lease('test:busy'))?.owner).not.toBeNull(); // the holder keeps its lease
   await held.release();
   const next = await b.begin('test:busy', { timeoutMs: 200 });
@@ -87,7 +87,7 @@ pgTest('waiting is bounded by the signal the same way; an aborted signal gives u
   const held = await a.begin('test:busy', wait(1000));
   const started = Date.now();
   await expect(b.begin('test:busy', wait(200))).rejects.toBeInstanceOf(SessionBusyError);
-  expect(Date.now() - started).toBeLessThan(800);
+  expect(Date.now() - started).toBeLessThan(1_500);
   const controller = new AbortController();
   controller.abort();
   await expect(b.begin('test:busy', { signal: controller.signal })).rejects.toBeInstanceOf(SessionBusyError);
