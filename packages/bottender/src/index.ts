@@ -1,12 +1,24 @@
 /**
- * Bottender (TypeScript): the runtime, sessions and state, the memory and file drivers,
- * configuration, the HTTP server and console mode.
+ * Bottender (TypeScript): what bot authors use. The runtime, sessions and state, the memory and
+ * file drivers, configuration, the HTTP server and console mode.
+ *
+ * Authors of connectors import from `bottender/connector`, of session drivers from
+ * `bottender/store`, and test helpers come from `bottender/testing`; the runtime's internals
+ * (its queues, the context's flush symbols, the state cell) are exported from none of them.
  */
-export { Context, discardContext, flushContext } from './context/context';
+export { Context } from './context/context';
 export type { BotEvent, ContextInit, SessionInfo } from './context/context';
-export { StateCell, cloneJson } from './context/state-cell';
-export { WebhookError } from './connector/types';
-export type { Connector, ReceivedWebhook, WebhookRequest, WebhookResponse } from './connector/types';
+export type { BotContext, PlatformContexts } from './context/platforms';
+export { AnswerTooLateError, WebhookError } from './connector/types';
+export type {
+  Connector,
+  Delivery,
+  EventDispatcher,
+  EventOutcomeKind,
+  ReceivedWebhook,
+  WebhookRequest,
+  WebhookResponse,
+} from './connector/types';
 export {
   LeaseLostError,
   SessionBusyError,
@@ -23,22 +35,23 @@ export type {
   WriteOptions,
 } from './session/types';
 export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from './session/record';
-export { Bot } from './runtime/bot';
+export { Bot, DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS } from './runtime/bot';
 export type { BotOptions, EventOutcome } from './runtime/bot';
+export { EventTimeoutError } from './runtime/pipeline';
+export type { EventReport } from './runtime/pipeline';
 export { runAction } from './runtime/action';
 export type { Action, ActionProps } from './runtime/action';
-export { KeyedQueue } from './runtime/keyed-queue';
 export { consoleLogger, silentLogger } from './runtime/logger';
 export type { Logger } from './runtime/logger';
 export { payload, route, router, text } from './router/router';
 export type { Pattern, Route, RoutePredicate } from './router/router';
 export { MemorySessionStore } from './stores/memory';
 export type { MemoryStoreOptions } from './stores/memory';
-export { FileSessionStore, idFromFileName, isSessionFileName, sessionFileName } from './stores/file';
+export { FileSessionStore } from './stores/file';
 export type { FileStoreOptions, SweepResult } from './stores/file';
 export { adaptLegacyStore, isLegacySessionStore } from './stores/legacy-store';
 export type { LegacySessionStore, LegacyStoreOptions } from './stores/legacy-store';
-export { createRequestHandler, sendAnswer } from './http/request-handler';
+export { createRequestHandler } from './http/request-handler';
 export type { Channel, RequestHandlerOptions, RequestListener } from './http/request-handler';
 export { serve } from './http/server';
 export type { RunningServer, ServeOptions } from './http/server';
@@ -62,6 +75,8 @@ export { createChannels, defaultChannelPath } from './config/create-channels';
 export { createBottender } from './project/create-bottender';
 export type { BottenderApp, CreateBottenderOptions } from './project/create-bottender';
 export { bottender } from './project/legacy-server';
+export { startBot } from './project/lifecycle';
+export type { LifecycleOptions, RunningBot } from './project/lifecycle';
 export type { LegacyBottenderServer } from './project/legacy-server';
 export { CONSOLE_PLATFORM, ConsoleConnector, ConsoleContext, ConsoleEvent } from './console/connector';
 export type { ConsoleRawEvent } from './console/connector';

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { type BottenderConfig, Context, createBottender, flushContext, silentLogger } from 'bottender';
+import { type BottenderConfig, createBottender, silentLogger } from 'bottender';
+import { Context, flushContext } from 'bottender/connector';
 
 import { echoPlatformPackage, makeBotFolder, removeBotFolders, REPO, requireBuiltCli, run, writeFiles } from './support/cli';
 

@@ -1,9 +1,9 @@
 import { messagingApi } from '@line/bot-sdk';
-import type { AnyState, Connector, ContextInit, ReceivedWebhook, WebhookRequest } from 'bottender';
+import type { AnyState, Connector, ConnectorTransports, ContextInit, ReceivedWebhook, WebhookRequest } from 'bottender/connector';
 
 import { ChatClient } from './chat-client';
 import { LineContext, type LineContextServices } from './context';
-import type { LineEvent } from './event';
+import { LineEvent } from './event';
 import { type LineChannelOptions, resolveLineOptions } from './options';
 import { ProfileClient } from './profile-client';
 import { ReplyClient } from './reply-client';
@@ -16,7 +16,7 @@ import { parseLineWebhook } from './webhook';
  * Sessions: a one-to-one chat is keyed by the user id, a group chat by the group id, a room by
  * the room id (`line:U…`, `line:C…`, `line:R…`). Every member of a group shares its state.
  */
-export class LineConnector implements Connector<LineEvent, LineContext> {
+export class LineConnector implements Connector<LineEvent, LineContext>, ConnectorTransports<LineEvent> {
   readonly platform = 'line';
   readonly #channelSecret: string;
   readonly #replies: ReplyClient;
@@ -51,6 +51,18 @@ export class LineConnector implements Connector<LineEvent, LineContext> {
   /** LINE's `webhookEventId`: a redelivery repeats it, so the event runs once. */
   eventId(event: LineEvent): string | undefined {
     return event.id;
+  }
+
+  /**
+   * Rebuilds an event held in the store (acknowledged at a deadline before its commit) from its
+   * raw JSON. LINE declares no answer deadline, so this only runs when a deadline was given per
+   * dispatch; the webhook's `destination` is not kept with the event and is empty here.
+   */
+  restoreEvent(rawEvent: unknown): LineEvent {
+    if (typeof rawEvent !== 'object' || rawEvent === null || typeof (rawEvent as { type?: unknown }).type !== 'string') {
+      throw new TypeError('a held LINE event must be an object with a string "type"');
+    }
+    return new LineEvent(rawEvent as LineEvent['rawEvent'], '');
   }
 
   createContext(init: ContextInit<AnyState, LineEvent>): LineContext {

@@ -1,4 +1,4 @@
-import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender';
+import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
 
 import { requireString } from './checks';
 import type { ChatClient } from './chat-client';
@@ -55,6 +55,8 @@ export interface LineContext<State extends AnyState = AnyState>
  * a message LINE would refuse fails inside the handler, where the author sees it.
  */
 export class LineContext<State extends AnyState = AnyState> extends Context<State, LineEvent> implements MessageQueue {
+  /** Always `'line'`: narrows a multi-platform bot's `BotContext` to this class. */
+  declare readonly platform: 'line';
   readonly #outbox: Outbox;
   readonly #profiles: ProfileClient;
   readonly #chats: ChatClient;
@@ -216,3 +218,10 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
 }
 
 installMessageMethods(LineContext);
+
+declare module 'bottender' {
+  /** `context.platform === 'line'` narrows a `BotContext` to {@link LineContext}. */
+  interface PlatformContexts<State extends AnyState = AnyState> {
+    line: LineContext<State>;
+  }
+}

@@ -1,5 +1,5 @@
 import type { webhook } from '@line/bot-sdk';
-import type { BotEvent } from 'bottender';
+import type { BotEvent } from 'bottender/connector';
 
 /** One webhook event exactly as LINE sent it (the SDK's union; new types may appear at runtime). */
 export type LineRawEvent = webhook.Event;

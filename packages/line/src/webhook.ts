@@ -1,5 +1,5 @@
 import { validateSignature } from '@line/bot-sdk';
-import { WebhookError, type WebhookRequest } from 'bottender';
+import { WebhookError, type WebhookRequest } from 'bottender/connector';
 
 import { LineEvent, type LineRawEvent } from './event';
 

@@ -42,6 +42,8 @@ export class ConsoleEvent implements BotEvent<ConsoleRawEvent> {
  * committed, as every platform sends them, so a reply never shows state that was not saved.
  */
 export class ConsoleContext<State extends AnyState = AnyState> extends Context<State, ConsoleEvent> {
+  /** Always `'console'`: narrows a {@link BotContext}. */
+  declare readonly platform: 'console';
   readonly #queued: string[] = [];
   readonly #output: Writable;
 

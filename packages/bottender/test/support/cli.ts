@@ -122,7 +122,8 @@ export const COUNTER_CJS = `module.exports = async function App(context) {
  * theirs as `channels.echo.core` (`{ Context, flushContext }`) so the flush symbol is the runtime's.
  */
 export function echoPlatformPackage(): Record<string, string> {
-  const bottender = JSON.stringify(path.join(REPO, 'packages', 'bottender'));
+  // The connector entry point of the built package: Context and flushContext live there.
+  const bottender = JSON.stringify(path.join(REPO, 'packages', 'bottender', 'dist', 'connector'));
   return {
     'node_modules/@bottender/echo/package.json': JSON.stringify({ name: '@bottender/echo', version: '1.0.0', main: 'index.js' }),
     'node_modules/@bottender/echo/index.js': `const fs = require('node:fs');
