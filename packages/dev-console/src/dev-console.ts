@@ -14,7 +14,7 @@ import { createRoutes } from './routes';
 import { Sender } from './sender';
 import { SessionEditor } from './sessions/session-edits';
 import { SessionPages } from './sessions/session-pages';
-import { type SessionOrigin, SessionViews } from './sessions/session-view';
+import { type SessionOrigin, type SessionView, SessionViews } from './sessions/session-view';
 import { loadSnapshot, saveSnapshot } from './snapshot';
 
 /** Options of {@link startDevConsole}. */
@@ -106,11 +106,15 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<DevCo
     logger,
   });
 
-  const touchSession = async (sessionId: string) => {
+  /** Reads the session after a change and tells the pages (the view says what changed). */
+  const touchSession = async (sessionId: string): Promise<SessionView | undefined> => {
     try {
-      stream.send('session', views.view(sessionId, await bot.store.read(sessionId)));
+      const view = views.view(sessionId, await bot.store.read(sessionId));
+      stream.send('session', view);
+      return view;
     } catch (error) {
       stream.send('session-error', { id: sessionId, error: (error as Error)?.message ?? String(error) });
+      return undefined;
     }
   };
   let port = options.port ?? 0;

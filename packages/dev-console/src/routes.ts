@@ -6,7 +6,7 @@ import type { DevPlatform, InputSelection, SourceSelection } from './platforms/t
 import { MAX_BURST, type Sender, type SendMode } from './sender';
 import { type SessionEditor, StaleEditError, type StateEdit } from './sessions/session-edits';
 import { CursorGoneError, type SessionPages } from './sessions/session-pages';
-import type { SessionOrigin, SessionViews } from './sessions/session-view';
+import type { SessionOrigin, SessionView, SessionViews } from './sessions/session-view';
 import { parsePath } from './sessions/state-diff';
 
 export interface RouteDeps {
@@ -19,7 +19,7 @@ export interface RouteDeps {
   pages: SessionPages;
   store: SessionStore;
   info: () => unknown;
-  touchSession: (sessionId: string) => Promise<void>;
+  touchSession: (sessionId: string) => Promise<SessionView | undefined>;
 }
 
 /** The page's API: `GET info`, `POST send`, `GET sessions`, `GET session`, `POST edit`, `GET log`. */
@@ -118,8 +118,9 @@ export function createRoutes(deps: RouteDeps): Record<string, ApiRoute> {
         if (error instanceof TypeError || error instanceof RangeError) throw new ApiError(400, error.message);
         throw storeProblem(error);
       }
-      await deps.touchSession(request.id);
-      return { status: 200, body: deps.views.view(request.id, await deps.store.read(request.id)) };
+      const view = await deps.touchSession(request.id);
+      if (!view) throw new ApiError(503, 'the edit was saved, but the session could not be read back');
+      return { status: 200, body: view };
     },
 
     'GET log': async (query) => ({ status: 200, body: deps.log.entries(query.get('session') ?? undefined) }),
@@ -155,10 +156,11 @@ function inputOf(value: unknown): InputSelection {
 function modeOf(value: unknown): SendMode {
   if (value === undefined || value === 'once') return { kind: 'once' };
   if (value === 'twice') return { kind: 'twice' };
+  if (value === 'bad-signature') return { kind: 'bad-signature' };
   const mode = object(value, 'mode');
   const count = mode.count;
   if (mode.kind !== 'burst' || !Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > MAX_BURST) {
-    throw new ApiError(400, `mode must be "once", "twice" or { kind: "burst", count: 1..${MAX_BURST} }`);
+    throw new ApiError(400, `mode must be "once", "twice", "bad-signature" or { kind: "burst", count: 1..${MAX_BURST} }`);
   }
   return { kind: 'burst', count: count as number };
 }

@@ -9,7 +9,11 @@ import { type RuntimeReport, toLogOutcome } from './runtime-events';
 /** How many events "send N at once" may send. */
 export const MAX_BURST = 50;
 
-export type SendMode = { kind: 'once' } | { kind: 'twice' } | { kind: 'burst'; count: number };
+/**
+ * How an input is sent: once; twice (the event, then the platform's redelivery of it); N
+ * different events at once; or once with a wrong signature, to see the connector refuse it.
+ */
+export type SendMode = { kind: 'once' } | { kind: 'twice' } | { kind: 'burst'; count: number } | { kind: 'bad-signature' };
 
 export interface SenderOptions {
   log: EventLog;
@@ -17,7 +21,7 @@ export interface SenderOptions {
   /** `http://127.0.0.1:<port>/<token>`: where the dev console's own webhook paths are. */
   webhookBase: () => string;
   /** Called after each event with its session, so the page sees the state it left. */
-  sessionTouched: (sessionId: string) => Promise<void>;
+  sessionTouched: (sessionId: string) => Promise<unknown>;
   /** Called with the session as it was before the event, so the change can be shown. */
   sessionBefore?: (sessionId: string, record: SessionRecord | undefined) => void;
   now?: () => number;
@@ -38,22 +42,24 @@ export class Sender {
   /** Sends one input the way `mode` says; resolves with the log entries once all are answered. */
   async send(platform: DevPlatform, source: SourceSelection, input: InputSelection, mode: SendMode): Promise<LogEntry[]> {
     const summary = summarize(input);
-    const count = mode.kind === 'once' ? 1 : mode.kind === 'twice' ? 2 : mode.count;
-    const batch = count > 1 ? { id: ++this.#batches, kind: mode.kind as 'twice' | 'burst', size: count } : undefined;
+    const count = mode.kind === 'burst' ? mode.count : mode.kind === 'twice' ? 2 : 1;
+    const batch = mode.kind === 'burst' || mode.kind === 'twice' ? { id: ++this.#batches, kind: mode.kind, size: count } : undefined;
     const entryFields = (index: number) => ({
       platform: platform.description.name,
       origin: 'page' as const,
       source,
-      input: { ...input, summary },
+      input: { ...input, summary: mode.kind === 'bad-signature' ? `${summary} (bad signature)` : summary },
       batch: batch && { ...batch, index },
       at: this.#now(),
       outcome: 'pending' as LogOutcome,
     });
     if (platform.transport === 'direct') {
+      if (mode.kind === 'bad-signature') throw new RangeError(`${platform.description.label} events are not signed`);
       // The console platform has no event ids: "twice" is two events, as a user typing twice.
       return Promise.all(Array.from({ length: count }, (_, i) => this.#deliverDirect(platform, source, input, entryFields(i))));
     }
-    const first = platform.buildRequest(source, input);
+    const built = platform.buildRequest(source, input);
+    const first = mode.kind === 'bad-signature' ? platform.tamper(built) : built;
     const requests: BuiltRequest[] =
       mode.kind === 'twice'
         ? [first, platform.redeliver(first)]

@@ -76,6 +76,9 @@ export function ChatPanel({ info, picker, setPicker, entries, onError }) {
       )}
       <button class="primary" data-testid="send" disabled=${busy} onClick=${() => submit('once')}>Send</button>
       <button data-testid="send-twice" disabled=${busy} title=${platform.redelivery ? 'sends the event, then the platform\'s redelivery of it (same event id) at once' : 'this platform has no event ids: two events'} onClick=${() => submit('twice')}>Send twice</button>
+      ${platform.signed
+        ? html`<button data-testid="send-bad-signature" disabled=${busy} title="sends it with a signature the channel secret did not make: the connector must refuse it" onClick=${() => submit('bad-signature')}>Bad signature</button>`
+        : null}
       <span class="burst">
         <button data-testid="send-burst" disabled=${busy} title="sends N different events of this conversation at the same time" onClick=${() => submit({ kind: 'burst', count: burst })}>Send N at once</button>
         <input type="number" min="1" max="50" data-testid="burst-count" value=${burst} onInput=${(e) => setBurst(Math.max(1, Math.min(50, Number(e.target.value) || 1)))} />

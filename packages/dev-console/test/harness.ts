@@ -24,6 +24,7 @@ export async function startHarness(options: {
   snapshotFile?: string;
   port?: number;
   token?: string;
+  handlerTimeoutMs?: number;
 }): Promise<ConsoleHarness> {
   const errors: { message: string; error: unknown }[] = [];
   const logger: Logger = { info() {}, warn() {}, error: (message, error) => errors.push({ message, error }) };
@@ -33,6 +34,7 @@ export async function startHarness(options: {
     store: options.store ?? new MemorySessionStore({ maxSize: 200_000 }),
     initialState: options.initialState,
     expiresIn: options.expiresIn,
+    handlerTimeoutMs: options.handlerTimeoutMs,
     logger,
   });
   const devConsole = await startDevConsole({

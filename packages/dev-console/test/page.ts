@@ -29,7 +29,8 @@ export class ConsolePage {
     await this.page.click(`[data-testid=${button}]`);
     await this.page.waitForFunction(
       (n) => {
-        const entries = [...document.querySelectorAll('[data-testid=event-log] [data-outcome]')];
+        // Runs in the page, where `document` exists (the tests are typed without the DOM library).
+        const entries: any[] = [...(globalThis as any).document.querySelectorAll('[data-testid=event-log] [data-outcome]')];
         return entries.length > n && entries.every((e) => e.getAttribute('data-outcome') !== 'pending');
       },
       before,

@@ -13,6 +13,7 @@ const DESCRIPTION: PlatformDescription = {
     { kind: 'payload', label: 'payload (as /payload)', fields: [{ name: 'payload', label: 'payload', placeholder: 'GET_STARTED' }] },
   ],
   redelivery: false,
+  signed: false,
 };
 
 /**

@@ -56,6 +56,7 @@ const DESCRIPTION: PlatformDescription = {
     { kind: 'join', label: 'join (bot added to the group or room)', fields: [] },
   ],
   redelivery: true,
+  signed: true,
 };
 
 /** A LINE id (U, C or R and 32 hex digits) made from a name, the same on every run. */
@@ -145,6 +146,11 @@ export class LineDevPlatform implements WebhookDevPlatform {
     const body = JSON.parse(built.body.toString('utf8'));
     for (const event of body.events) event.deliveryContext = { isRedelivery: true };
     return this.#sign(body, built.eventId!, built.sessionId.slice('line:'.length), built.replyHandle);
+  }
+
+  tamper(built: BuiltRequest): BuiltRequest {
+    const signature = createHmac('sha256', `not-${this.#secret}`).update(built.body).digest('base64');
+    return { ...built, headers: { ...built.headers, 'x-line-signature': signature } };
   }
 
   handleApi(request: FakeApiRequest, sink: FakeApiSink): FakeApiAnswer | undefined {

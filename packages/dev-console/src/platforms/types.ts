@@ -115,6 +115,8 @@ export interface PlatformDescription {
   inputs: InputKind[];
   /** Whether events carry an id, so "send twice" shows a redelivery dropped. */
   redelivery: boolean;
+  /** Whether requests are signed, so "bad signature" shows the connector refusing one. */
+  signed: boolean;
 }
 
 /** One platform in the dev console, reached through its webhook like the real platform. */
@@ -129,6 +131,8 @@ export interface WebhookDevPlatform {
   buildRequest(source: SourceSelection, input: InputSelection): BuiltRequest;
   /** The same event as `built`, as the platform sends it again when it got no 2xx in time. */
   redeliver(built: BuiltRequest): BuiltRequest;
+  /** The same request with a signature the platform's secret did not make (the connector must refuse it). */
+  tamper(built: BuiltRequest): BuiltRequest;
   /** The session id a selection maps to, without sending anything. */
   sessionIdOf(source: SourceSelection): string;
   /** Answers a call to the fake API under this platform's paths, or undefined when not its path. */
