@@ -20,6 +20,7 @@ Commands:
   dev                like start, restarting when a file of the bot folder changes, and
                      serving the browser dev console (with @bottender/dev-console installed)
   dev --web-only     only the browser dev console: no webhook server, no platform credentials
+  <platform> ...     the platform package's own commands, e.g. bottender telegram webhook set
 
 Options:
   -h, --help         show this help; "bottender <command> --help" for a command's options
@@ -34,6 +35,7 @@ const SERVE_OPTIONS = `Options:
   --console          chat in the terminal instead of serving HTTP
   --user <name>      console mode: who you are; the session is console:<name> (default: you)
   --verbose          log one line per webhook (method, path, status, platform, sessions, time)
+  --telegram-polling Telegram by long polling, deleting a webhook that is set
   -h, --help         show this help`;
 
 /** Each command's own help, for `bottender <command> --help`. */
@@ -86,6 +88,15 @@ export interface RunRequest {
   /** One line per webhook; `bottender dev` logs them anyway. */
   verbose?: boolean;
   webOnly?: boolean;
+  /** `--telegram-polling`: Telegram by long polling even where a webhook is set (it is deleted). */
+  telegramPolling?: boolean;
+}
+
+/** `bottender <platform> ...`: handed to the platform package's exported `cli(args, io)`. */
+export interface PlatformRequest {
+  kind: 'platform';
+  platform: Platform;
+  args: string[];
 }
 
 /** `bottender new`: what is not given is asked, or defaulted. */
@@ -99,7 +110,7 @@ export interface NewRequest {
 }
 
 /** What the command line asks for. */
-export type CliRequest = { kind: 'help'; command?: Command } | { kind: 'version' } | RunRequest | NewRequest;
+export type CliRequest = { kind: 'help'; command?: Command } | { kind: 'version' } | RunRequest | NewRequest | PlatformRequest;
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -108,6 +119,7 @@ const OPTIONS = {
   'web-only': { type: 'boolean' },
   user: { type: 'string' },
   verbose: { type: 'boolean' },
+  'telegram-polling': { type: 'boolean' },
   platform: { type: 'string', multiple: true },
   driver: { type: 'string' },
   packs: { type: 'string' },
@@ -118,13 +130,15 @@ const OPTIONS = {
 
 /** Which options each command takes; others are refused by name. */
 const OPTIONS_OF: Record<Command, readonly (keyof typeof OPTIONS)[]> = {
-  start: ['port', 'host', 'console', 'user', 'verbose'],
-  dev: ['port', 'host', 'console', 'user', 'verbose', 'web-only'],
+  start: ['port', 'host', 'console', 'user', 'verbose', 'telegram-polling'],
+  dev: ['port', 'host', 'console', 'user', 'verbose', 'web-only', 'telegram-polling'],
   new: ['platform', 'driver', 'packs', 'yes'],
 };
 
 /** Parses `argv` (without node and the script). Throws {@link UsageError} for anything wrong. */
 export function parseCommandLine(argv: readonly string[]): CliRequest {
+  // A platform's commands and options are its package's to parse.
+  if ((PLATFORMS as readonly string[]).includes(argv[0])) return { kind: 'platform', platform: argv[0] as Platform, args: argv.slice(1) };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -162,6 +176,7 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     user: values.user === undefined ? undefined : parseUser(values.user),
     ...(values.verbose ? { verbose: true } : {}),
     ...(webOnly ? { webOnly } : {}),
+    ...(values['telegram-polling'] ? { telegramPolling: true } : {}),
   };
 }
 

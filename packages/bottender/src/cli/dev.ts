@@ -25,6 +25,7 @@ export async function runDev(request: StartRequest, io: CliIO): Promise<number> 
   if (request.host !== undefined) args.push('--host', request.host);
   if (request.user !== undefined) args.push('--user', request.user);
   if (request.verbose) args.push('--verbose');
+  if (request.telegramPolling) args.push('--telegram-polling');
   // The browser dev console (issue 14): same address and token across reloads.
   const devConsole = request.console ? undefined : new DevConsoleParent(request.webOnly ? 'web-only' : 'on', io);
 

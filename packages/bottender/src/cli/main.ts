@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import { ModuleLoadError } from '../config/load-app';
-import { ownPackage } from '../config/project-modules';
+import { ownPackage, ProjectModules } from '../config/project-modules';
 import { ConfigError } from '../config/schema';
 import { SessionStoreError } from '../session/types';
 import { COMMAND_USAGE, parseCommandLine, USAGE, UsageError } from './args';
@@ -34,10 +34,23 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   try {
     if (request.kind === 'new') return await runNew(request, io);
+    if (request.kind === 'platform') return await runPlatformCommand(request.platform, request.args, io);
     return request.kind === 'dev' ? await runDev(request, io) : await runStart(request, io);
   } catch (error) {
     return report(error, io);
   }
+}
+
+/**
+ * `bottender <platform> ...` (e.g. `bottender telegram webhook set`): the platform package, from
+ * the bot folder or this install, runs it through its exported `cli(args, io)`.
+ */
+async function runPlatformCommand(platform: string, args: string[], io: CliIO): Promise<number> {
+  const id = `@bottender/${platform}`;
+  const pkg = (await new ProjectModules(io.cwd).requirePackage(id)) as { cli?: unknown } | undefined;
+  if (pkg === undefined) throw new ConfigError(`bottender ${platform} needs ${id}: npm install ${id}`);
+  if (typeof pkg.cli !== 'function') throw new UsageError(`${id} has no commands of its own`);
+  return (pkg.cli as (args: string[], io: CliIO) => Promise<number>)(args, io);
 }
 
 /** Prints an error the way its kind deserves and returns the exit code. */

@@ -25,6 +25,8 @@ export interface StartRequest {
   verbose?: boolean;
   /** `bottender dev --web-only`: the browser dev console alone, no webhook server. */
   webOnly?: boolean;
+  /** `--telegram-polling`: Telegram by long polling, deleting a webhook that is set. */
+  telegramPolling?: boolean;
 }
 
 /** Signals that stop the bot gracefully: finish in-flight events, close the store, exit 0. */
@@ -42,6 +44,8 @@ async function runServer(request: StartRequest, io: CliIO): Promise<number> {
   const dev = io.env[DEV_CHILD_ENV] === '1';
   // `bottender dev --web-only`: no channel is built (no credentials needed); the dev console speaks for them.
   const webOnly = devConsoleMode(io.env) === 'web-only';
+  // Read by @bottender/telegram when channels.telegram.polling is unset (docs/platforms/telegram.md).
+  if (request.telegramPolling) process.env.BOTTENDER_TELEGRAM_POLLING = '1';
   const app = await createBottender({ cwd: io.cwd, dev, channels: !webOnly, logLevel: request.verbose ? 'verbose' : undefined });
   tellDevParentWhatToIgnore(app);
   const stopped = waitForStopSignal(io);
