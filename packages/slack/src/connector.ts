@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import {
+  type AnyState,
   consoleLogger,
   type Logger,
   type Connector,
@@ -11,7 +12,6 @@ import {
   WebhookError,
   type WebhookRequest,
 } from 'bottender/connector';
-import type { AnyState } from 'bottender/store';
 
 import { SlackContext, type SlackContextServices } from './context';
 import { DmChannels } from './dm-channels';

@@ -19,8 +19,7 @@ import type {
   ViewsUpdateArguments,
   WebClient,
 } from '@slack/web-api';
-import { Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
-import type { AnyState } from 'bottender/store';
+import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
 
 import { isObject, requireObject, requireString } from './checks';
 import { snakeKeys, wrapMetadata } from './compat';
@@ -110,6 +109,7 @@ export interface SlackViewMethods {
  * answer are set with {@link setResponseAction} and {@link setAnswer}.
  */
 export class SlackContext<State extends AnyState = AnyState> extends Context<State, SlackEvent> {
+  declare readonly platform: 'slack';
   /** The SDK's Web API client (the bot token): any method, called now. */
   readonly client: WebClient;
   readonly chat: SlackChatMethods;
@@ -330,5 +330,12 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
   /** @internal makes the queued calls; the runtime calls it after the commit. */
   override async [flushContext](): Promise<void> {
     await this.#outbox.flush();
+  }
+}
+
+declare module 'bottender' {
+  /** `context.platform === 'slack'` narrows a `BotContext` to {@link SlackContext}. */
+  interface PlatformContexts<State extends AnyState = AnyState> {
+    slack: SlackContext<State>;
   }
 }

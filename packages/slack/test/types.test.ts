@@ -3,6 +3,8 @@
  * a line that stops compiling, or an `@ts-expect-error` that stops erroring, fails the build.
  * The runtime assertions keep Jest honest about the same values.
  */
+import type { BotContext } from 'bottender';
+
 import type { SlackContext, SlackEvent, SlackRawEventMap } from '@bottender/slack';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -56,6 +58,22 @@ describe('public types', () => {
       context.setResponseAction({ response_action: 'close' });
       const payload: string | undefined = context.event.payload;
       return payload;
+    };
+    expect(typeof handler).toBe('function');
+  });
+});
+
+describe('BotContext', () => {
+  it('narrows to SlackContext by context.platform (checked by the type checker)', () => {
+    const handler = async (context: BotContext<{ count: number }>) => {
+      // @ts-expect-error postEphemeral is Slack's: not on every platform's context
+      void context.postEphemeral;
+      if (context.platform === 'slack') {
+        assertType<Equal<typeof context, SlackContext<{ count: number }>>>();
+        await context.postEphemeral('only you');
+        return context.event.channelId;
+      }
+      return undefined;
     };
     expect(typeof handler).toBe('function');
   });
