@@ -5,8 +5,9 @@
 // the driver's monitoring heartbeats left out). Writes bench/results/mongo-latest.json.
 //
 //   node bench/mongo.mjs                 5 rounds of 500 users x 10 events, 32 in flight (S3)
-//   node bench/mongo.mjs --quick         1 round of 100 users x 5 events (a check that it runs)
+//   node bench/mongo.mjs --quick         1 round of 100 users x 5 events after 1,000 warm-up events (a check that it runs)
 //   node bench/mongo.mjs --runs 3 --target ours,bottender-sync
+//   node bench/mongo.mjs --no-build      measure the packages/*/dist already built
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -42,14 +43,15 @@ const TARGETS = {
 const NOT_PER_EVENT = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'buildInfo', 'buildinfo', 'endSessions', 'saslStart', 'getLastError', 'createIndexes', 'listIndexes']);
 
 function parse(argv) {
-  const options = { runs: 5, shape: { ...SCENARIOS.S3, name: 'S3-mongo', title: 'throughput on MongoDB (test server)', store: 'mongo' }, targets: Object.keys(TARGETS) };
+  const options = { runs: 5, build: true, warmup: WARMUP, shape: { ...SCENARIOS.S3, name: 'S3-mongo', title: 'throughput on MongoDB (test server)', store: 'mongo' }, targets: Object.keys(TARGETS) };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--runs') options.runs = Number(value());
-    else if (flag === '--quick') Object.assign(options, { runs: 1, shape: { ...options.shape, users: 100, eventsPerUser: 5 } });
+    else if (flag === '--quick') Object.assign(options, { runs: 1, shape: { ...options.shape, users: 100, eventsPerUser: 5 }, warmup: { ...WARMUP, users: 100 } });
+    else if (flag === '--no-build') options.build = false;
     else if (flag === '--target' || flag === '--targets') options.targets = value().split(',').flatMap((t) => (t === 'bottender' ? ['bottender-sync', 'bottender-default'] : [t]));
-    else throw new Error(`unknown option ${argv[i]}; usage: node bench/mongo.mjs [--quick] [--runs 5] [--target ours,bottender-sync,bottender-default]`);
+    else throw new Error(`unknown option ${argv[i]}; usage: node bench/mongo.mjs [--quick] [--runs 5] [--no-build] [--target ours,bottender-sync,bottender-default]`);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1 || options.runs > 9) throw new Error('--runs is 1..9');
   const unknown = options.targets.filter((t) => !TARGETS[t]);
@@ -96,7 +98,7 @@ async function main() {
   if (!existsSync(`${TEST_SERVER}node_modules/@push.rocks/smartmongo/package.json`)) {
     throw new Error('the MongoDB test server is not installed: npm install --ignore-scripts --prefix packages/mongo/test-server');
   }
-  buildPackages();
+  if (options.build) buildPackages();
   if (options.targets.some((t) => t !== 'ours')) ensureBottender155();
   const fakeApi = await start({ name: 'fake-line-api', script: `${ROOT}bench/fake-line-api/server.mjs`, env: { BENCH_ACCESS_TOKEN: ACCESS_TOKEN } });
   const loadGen = await start({ name: 'load-generator', script: `${ROOT}bench/load/generator.mjs` });
@@ -124,7 +126,7 @@ async function main() {
           ...target.env,
         },
       });
-      const warm = await phase(child, mongo, fakeApi, loadGen, WARMUP, `Wmongo${name}`, 7);
+      const warm = await phase(child, mongo, fakeApi, loadGen, options.warmup, `Wmongo${name}`, 7);
       say(line(`warm-up ${name} (${warm.sent} events)`, warm));
       live.push({ name, child });
     } catch (error) {
