@@ -132,7 +132,8 @@ export class ProjectModules {
   /** A path as short as it can be said from the bot folder. */
   #shown(file: string): string {
     const relative = path.relative(this.cwd, file);
-    const shown = relative.startsWith('..' + path.sep + '..' + path.sep + '..') || relative === '' ? file : relative;
+    // A path that climbs far is clearer written in full (as bottender new writes it too).
+    const shown = relative.startsWith(`..${path.sep}..${path.sep}`) || relative === '' ? file : relative;
     return /[\s'"$`]/.test(shown) ? JSON.stringify(shown) : shown;
   }
 
