@@ -12,12 +12,13 @@ export async function sendAll({ url, events, inFlight, deadlineMs = 120_000 }) {
   const target = new URL(url);
   const host = target.hostname;
   const port = Number(target.port);
-  const requests = events.map(({ body, signature }) =>
+  // An event may bring its own headers (another platform's); LINE's are the default.
+  const requests = events.map(({ body, signature, headers }) =>
     encodeRequest({
       host,
       port,
       path: target.pathname,
-      headers: {
+      headers: headers ?? {
         'Content-Type': 'application/json; charset=utf-8',
         'User-Agent': 'LineBotWebhook/2.0',
         'X-Line-Signature': signature,
