@@ -145,9 +145,13 @@ export class EventLog {
     return entry;
   }
 
-  /** Records another API call. */
+  /**
+   * Records another API call. Calls that name no event (a profile) go to the platform's event in
+   * flight, else its latest: a handler makes them while its event runs.
+   */
   addCall(call: ApiCall): void {
-    const entry = this.entryFor(call);
+    const ofPlatform = this.#entries.filter((e) => e.platform === call.platform);
+    const entry = this.entryFor(call) ?? ofPlatform.findLast((e) => e.outcome === 'pending') ?? ofPlatform.at(-1);
     if (!entry) return;
     entry.calls.push(call);
     this.changed(entry);
