@@ -1,4 +1,4 @@
-/** Test helpers: a minimal connector and the store conformance suite. */
+/** Test helpers: minimal connectors (webhook and polling), and the store and connector conformance kits. */
 export { TestConnector, TestContext, TestEvent } from './test-connector';
 export type { TestRawEvent, TestReply } from './test-connector';
 export {
@@ -10,3 +10,12 @@ export {
   type ConformanceOptions,
   type ConformanceResult,
 } from './conformance';
+export { PollingTestConnector } from './polling-connector';
+export {
+  HOSTILE_WEBHOOK_BODIES,
+  connectorConformanceChecks,
+  describeConnectorConformance,
+  type ConnectorConformanceCheck,
+  type ConnectorConformanceOptions,
+  type ConnectorSample,
+} from './connector-conformance';

@@ -97,7 +97,9 @@ export class TestConnector implements Connector<TestEvent, TestContext>, Connect
       throw new WebhookError(400, 'body is not valid JSON');
     }
     const events = (body as { events?: unknown })?.events;
-    if (!Array.isArray(events)) throw new WebhookError(400, 'body must be {"events": [...]}');
+    if (!Array.isArray(events) || !events.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
+      throw new WebhookError(400, 'body must be {"events": [{...}, ...]}');
+    }
     return { events: events.map((raw) => new TestEvent(raw as TestRawEvent)) };
   }
 
