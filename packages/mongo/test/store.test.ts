@@ -142,6 +142,20 @@ describe.each(backends)('against the %s', (backend) => {
       expect(await raw(store).countDocuments({})).toBe(0);
     });
 
+    withMongo('a record past the 16 MB document limit is refused with an error naming the session, and nothing is stored', async () => {
+      const store = stores.store();
+      await store.write(record('test:big', 1, { small: true }), { expectedVersion: 0 });
+      const huge = record('test:big', 2, { text: 'x'.repeat(17 * 1024 * 1024) });
+      const error = await store.write(huge, { expectedVersion: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionStoreError);
+      expect(error).toMatchObject({ sessionId: 'test:big' });
+      expect((error as Error).message).toMatch(/^mongo write for session "test:big" failed: /);
+      const tx = await store.begin('test:big', { timeoutMs: 1_000 });
+      await expect(tx.commit(huge, {})).rejects.toMatchObject({ sessionId: 'test:big' });
+      await tx.release();
+      expect(await store.read('test:big')).toEqual(record('test:big', 1, { small: true }));
+    });
+
     for (const [what, damage] of [
       ['a record that is not JSON', { $set: { r: '{"id": truncated' } }],
       ['a version field that disagrees with the record', { $set: { v: 7 } }],
