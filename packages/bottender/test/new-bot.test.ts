@@ -155,7 +155,7 @@ describe('bottender new on the command line', () => {
       await runBottender(['new', 'bot', '--platform', 'none', '--driver', 'memory'], { cwd });
       expect(await runBottender(['new', 'bot'], { cwd })).toMatchObject({
         code: 2,
-        stderr: `bottender: ${path.join(cwd, 'bot')} already exists and is not empty: choose a new folder\nRun "bottender --help" for usage.\n`,
+        stderr: `bottender: ${path.join(cwd, 'bot')} already exists and is not an empty folder: choose a new folder\nRun "bottender --help" for usage.\n`,
       });
       expect((await runBottender(['new', 'b2', '--platform', 'line,telegarm'], { cwd })).stderr).toMatch(
         /^bottender: --platform: "telegarm" is not a platform \(line, telegram, slack or none\); did you mean telegram\?\n/,

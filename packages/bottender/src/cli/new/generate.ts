@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { tarballName } from '../../config/drivers';
@@ -8,7 +8,7 @@ import { botFiles } from './templates';
 /** A folder `bottender new` must not write into. */
 export class TargetNotEmptyError extends Error {
   constructor(readonly dir: string) {
-    super(`${dir} already exists and is not empty: choose a new folder`);
+    super(`${dir} already exists and is not an empty folder: choose a new folder`);
     this.name = 'TargetNotEmptyError';
   }
 }
@@ -34,7 +34,9 @@ export interface GenerateOptions extends BotChoices {
  */
 export function generateBot(options: GenerateOptions): string[] {
   const dir = path.resolve(options.dir);
-  if (existsSync(dir) && readdirSync(dir).some((entry) => entry !== '.git')) throw new TargetNotEmptyError(dir);
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).some((entry) => entry !== '.git'))) {
+    throw new TargetNotEmptyError(dir);
+  }
   const files = botFiles({
     platforms: options.platforms,
     driver: options.driver,
