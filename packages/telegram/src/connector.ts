@@ -45,7 +45,9 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
 
   /** Throws a TypeError naming the key when `options` is not usable. */
   constructor(options: TelegramChannelOptions, extras: TelegramConnectorExtras = {}) {
-    this.#options = resolveTelegramOptions(options);
+    // `bottender start|dev --telegram-polling` says so through the environment; it wins over the config.
+    const polling = process.env.BOTTENDER_TELEGRAM_POLLING === '1' ? true : options?.polling;
+    this.#options = resolveTelegramOptions(typeof options === 'object' && options !== null ? { ...options, polling } : options);
     this.#secret = new SecretTokenCheck(this.#options.secretToken);
     this.#client = new TelegramClient(this.#options.origin, this.#options.accessToken);
     this.#services = { client: this.#client };

@@ -20,3 +20,5 @@ export type { TelegramErrorParameters } from './api-error';
 export { TelegramClient, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS } from './api-client';
 export type { ApiMethod, ParamsOf, ResultOf } from './api-client';
 export { SECRET_TOKEN_HEADER } from './webhook';
+export { cli, TELEGRAM_USAGE } from './cli';
+export type { TelegramCliIO } from './cli';
