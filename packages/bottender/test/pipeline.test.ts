@@ -1,5 +1,5 @@
 /**
- * The runtime's promises (shared/design/session-invariants.md), shown end to end through the
+ * The runtime's promises (docs/promises.md), shown end to end through the
  * HTTP server with the JSON test platform and the memory driver.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

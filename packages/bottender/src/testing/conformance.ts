@@ -6,7 +6,7 @@ import { heldEventCheckBodies } from './held-conformance';
 import { type AnyState, type SessionRecord, type SessionStore, SessionStoreError, VersionConflictError } from '../session/types';
 
 /**
- * The session store conformance suite: the promises every driver keeps (session-invariants.md),
+ * The session store conformance suite: the promises every driver keeps (docs/promises.md),
  * written once and run against each driver, built-in or custom. A driver that passes it can be
  * given to the runtime without the runtime knowing anything about it.
  *
