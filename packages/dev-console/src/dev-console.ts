@@ -88,10 +88,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<DevCo
 
   let webhookPlatforms: WebhookDevPlatform[] = [];
   const fakeApi = await startFakeApiServer(() => webhookPlatforms, {
-    messages: (sent) => {
-      const entry = log.addMessages(sent, now());
-      if (!entry) logger.warn(`dev console: ${sent.platform} ${sent.via} to ${sent.sessionId ?? 'nobody'} matches no event`);
-    },
+    messages: (sent) => log.addMessages(sent, now()),
     call: (call) => log.addCall(call),
   });
   const loadPackage: PackageLoader = options.loadPackage ?? ((id) => require(id));

@@ -95,6 +95,7 @@ export class Sender {
         outcome: 'pending',
       });
     entry.reported = true;
+    log.claim(entry);
     entry.outcome = report.outcome;
     entry.handlerMs = report.handlerMs;
     if (report.error !== undefined) entry.error = describeError(report.error);
@@ -121,6 +122,8 @@ export class Sender {
     }
     entry.totalMs = Math.round((performance.now() - started) * 10) / 10;
     entry.status = status;
+    // Without the runtime's report (a Bot without observe), messages are claimed at the answer.
+    if (!entry.reported) this.options.log.claim(entry);
     if (status >= 400 && status < 500) {
       // Refused by the connector before the runtime saw it (signature, body): no report comes.
       entry.outcome = 'refused';

@@ -79,6 +79,7 @@ export function describeError(error: unknown): LoggedError {
 export class EventLog {
   readonly #entries: LogEntry[] = [];
   readonly #byReplyHandle = new Map<string, LogEntry>();
+  readonly #unclaimed = new Map<string, LogEntry['messages']>();
   readonly #listeners = new Set<(entry: LogEntry) => void>();
   #nextId = 1;
 
@@ -136,13 +137,32 @@ export class EventLog {
     return undefined;
   }
 
-  /** Records messages the fake API received. */
-  addMessages(sent: SentMessages, at: number): LogEntry | undefined {
-    const entry = this.entryFor(sent);
-    if (!entry) return undefined;
-    entry.messages.push({ via: sent.via, messages: sent.messages, at });
+  /**
+   * Records messages the fake API received. A call that names its event (a LINE reply token)
+   * goes to it at once; the others wait for {@link claim}: the runtime sends an event's messages
+   * right before it reports the event, and one session's events one after the other, so what
+   * waits for a session when its event is reported is that event's.
+   */
+  addMessages(sent: SentMessages, at: number): void {
+    const entry = sent.replyHandle === undefined ? undefined : this.#byReplyHandle.get(sent.replyHandle);
+    if (entry) {
+      entry.messages.push({ via: sent.via, messages: sent.messages, at });
+      this.changed(entry);
+      return;
+    }
+    const key = sent.sessionId ?? '';
+    let waiting = this.#unclaimed.get(key);
+    if (!waiting) this.#unclaimed.set(key, (waiting = []));
+    waiting.push({ via: sent.via, messages: sent.messages, at });
+  }
+
+  /** Gives `entry` the messages sent to its session since the last claim; see {@link addMessages}. */
+  claim(entry: LogEntry): void {
+    const waiting = this.#unclaimed.get(entry.sessionId ?? '');
+    if (!waiting) return;
+    this.#unclaimed.delete(entry.sessionId ?? '');
+    entry.messages.push(...waiting);
     this.changed(entry);
-    return entry;
   }
 
   /**
