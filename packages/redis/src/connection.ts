@@ -1,4 +1,3 @@
-import type { Logger } from 'bottender';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
@@ -29,31 +28,4 @@ export function waitUntilReady(client: Redis | Cluster, timeoutMs: number): Prom
     // carries the more useful message (e.g. ECONNREFUSED rather than "Connection is closed").
     if (client.status === 'wait') client.connect().catch((error) => setImmediate(() => settle(error)));
   });
-}
-
-/**
- * Reports, once per outage, that the connection went away and that it came back. Also keeps
- * ioredis from printing "Unhandled error event" for every reconnection attempt.
- */
-export function reportConnectionChanges(
-  client: Redis | Cluster,
-  target: string,
-  logger: Logger,
-  closing: () => boolean,
-): void {
-  let up = false;
-  let reported = false;
-  client.on('ready', () => {
-    if (up) return;
-    up = true;
-    if (reported) logger.info(`redis session store: reconnected to ${target}`);
-  });
-  client.on('close', () => {
-    if (!up || closing()) return;
-    up = false;
-    reported = true;
-    logger.warn(`redis session store: lost the connection to ${target}; events answer 503 until it is back`);
-  });
-  // Attempts fail while Redis is away; the loss was reported once above.
-  client.on('error', () => {});
 }

@@ -46,6 +46,12 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
   /** How long one command may take before the event fails (503); 0 disables. Default 5 000 ms. */
   commandTimeoutMs?: number;
+  /**
+   * While Redis (on a Cluster: the node serving a session) is known down, events that need it are
+   * answered 503 at once, without waiting for the client to give up, and one event every this
+   * often tries it again. Default 2 000 ms.
+   */
+  outageRetryMs?: number;
   /** Where connection losses and recoveries are reported. Default: Bottender's console logger. */
   logger?: Logger;
 }
@@ -57,6 +63,7 @@ export interface ResolvedOptions {
   lockRetryMs: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  outageRetryMs: number;
   logger: Logger | undefined;
 }
 
@@ -73,6 +80,7 @@ const KNOWN = [
   'lockRetryMs',
   'connectTimeoutMs',
   'commandTimeoutMs',
+  'outageRetryMs',
   'logger',
 ] as const;
 
@@ -157,6 +165,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     lockRetryMs: optionalInteger(o, 'lockRetryMs', 1, 60_000) ?? 10,
     connectTimeoutMs: optionalInteger(o, 'connectTimeoutMs', 1, 600_000) ?? 5_000,
     commandTimeoutMs: optionalInteger(o, 'commandTimeoutMs', 0, 600_000) ?? 5_000,
+    outageRetryMs: optionalInteger(o, 'outageRetryMs', 10, 600_000) ?? 2_000,
     logger: o.logger as Logger | undefined,
   };
 }

@@ -18,8 +18,9 @@ import {
 import type { HeldEvent, HeldEventStore } from 'bottender/store';
 import { Cluster, type Redis } from 'ioredis';
 
-import { reportConnectionChanges, waitUntilReady } from './connection';
+import { waitUntilReady } from './connection';
 import { HeldEvents } from './held';
+import { RedisHealth } from './health';
 import { recordPattern, type SessionKeys, sessionKeys } from './keys';
 import { createClient, describeTarget, type RedisStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ScriptCommands, type ScriptReply, SCRIPTS } from './scripts';
@@ -50,6 +51,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
   readonly #scripts: ScriptCommands;
   readonly #leases: LeaseKeeper;
   readonly #held: HeldEvents;
+  readonly #health: RedisHealth;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -67,7 +69,14 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       keyPrefix: this.#options.keyPrefix,
       fail: (error, id, what) => this.#fail(error, id, what),
     });
-    if (this.#owned) reportConnectionChanges(this.client, this.#target, this.#options.logger ?? consoleLogger, () => this.#closed);
+    this.#health = new RedisHealth(
+      this.client,
+      this.#target,
+      this.#options.keyPrefix,
+      this.#options.logger ?? consoleLogger,
+      this.#options.outageRetryMs,
+    );
+    if (this.#owned) this.#health.watch(() => this.#closed);
   }
 
   /**
@@ -90,12 +99,14 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
   async read(id: string): Promise<SessionRecord | undefined> {
     await this.init();
     const { data } = this.#keys(id);
+    this.#health.guard(id);
     let fields: Record<string, string>;
     try {
       fields = await this.client.hgetall(data);
     } catch (error) {
       throw this.#fail(error, id, 'read');
     }
+    this.#health.ok(id);
     if (Object.keys(fields).length === 0) return undefined;
     return toRecord(fields.r, fields.v, id);
   }
@@ -112,12 +123,14 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
     }
     await this.init();
     const { data } = this.#keys(record.id);
+    this.#health.guard(record.id);
     let reply: ScriptReply;
     try {
       reply = await this.#scripts.bottenderSessionWrite(data, expectedVersion, record.version, serializeRecord(record), ttl);
     } catch (error) {
       throw this.#fail(error, record.id, 'write');
     }
+    this.#health.ok(record.id);
     const [outcome, detail] = reply;
     if (outcome === 'conflict') throw new VersionConflictError(record.id, expectedVersion, Number(detail));
     if (outcome !== 'ok') throw notARecord(record.id, String(detail), 'write refused');
@@ -126,11 +139,14 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
   /** Removes the session's record. An event holding its lock then fails its fenced write. */
   async delete(id: string): Promise<void> {
     await this.init();
+    const { data } = this.#keys(id);
+    this.#health.guard(id);
     try {
-      await this.client.del(this.#keys(id).data);
+      await this.client.del(data);
     } catch (error) {
       throw this.#fail(error, id, 'delete');
     }
+    this.#health.ok(id);
   }
 
   /**
@@ -179,6 +195,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
     if (signal?.aborted || timeoutMs <= 0) throw new SessionBusyError(id, 0);
     await this.init();
     const keys = this.#keys(id);
+    this.#health.guard(id); // a 503 at once while the part serving this session is known down
     const token = randomUUID();
     const maxPause = Math.max(this.#options.lockRetryMs, MAX_LOCK_RETRY_MS);
     for (let pause = this.#options.lockRetryMs; ; pause = Math.min(pause * 2, maxPause)) {
@@ -191,6 +208,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
         this.#scripts.bottenderSessionRelease(keys.lock, token).catch(() => {});
         throw this.#fail(error, id, 'lock and read');
       }
+      this.#health.ok(id);
       const [outcome, ...details] = reply;
       if (outcome === 'ok') return this.#open(id, keys, token, details);
       if (outcome !== 'busy') throw notARecord(id, String(details[0]), 'left untouched');
@@ -234,6 +252,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#leases.stop();
+    this.#health.close();
     if (!this.#owned || this.client.status === 'end') return;
     if (this.client.status === 'ready') {
       try {
@@ -273,6 +292,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       leaseMs: this.#options.lockLeaseMs,
       leases: this.#leases,
       fail: (error, sessionId, what) => this.#fail(error, sessionId, what),
+      health: this.#health,
       prepareWrite,
     });
   }
@@ -302,6 +322,9 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
 
   #fail(error: unknown, id: string | undefined, what: string): SessionStoreError {
     if (error instanceof SessionStoreError) return error;
+    // Redis could not answer: reported once through the health gate, not once per event.
+    const outage = this.#health.outage(error, id, what);
+    if (outage) return outage;
     const about = id === undefined ? '' : ` for session ${JSON.stringify(id)}`;
     return new SessionStoreError(`redis ${what}${about} failed: ${(error as Error)?.message ?? String(error)}`, id, {
       cause: error,

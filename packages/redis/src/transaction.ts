@@ -7,6 +7,7 @@ import {
   VersionConflictError,
 } from 'bottender/store';
 
+import type { RedisHealth } from './health';
 import type { SessionKeys } from './keys';
 import type { ScriptCommands, ScriptReply } from './scripts';
 
@@ -17,6 +18,8 @@ export interface TransactionContext {
   leases: LeaseKeeper;
   /** Turns a client error into a SessionStoreError naming the session. */
   fail(error: unknown, id: string, what: string): SessionStoreError;
+  /** Refuses at once while the session's Redis is known down; notes when it answers again. */
+  health: Pick<RedisHealth, 'guard' | 'ok'>;
   /** Checks a record and TTL before they are sent; returns the TTL argument of the scripts. */
   prepareWrite(record: SessionRecord, ttlMs: number | undefined): number;
 }
@@ -93,6 +96,7 @@ export class RedisTransaction implements SessionTransaction {
     }
     const ttl = this.context.prepareWrite(next, ttlMs);
     const expected = this.record?.version ?? 0;
+    this.context.health.guard(this.id); // release() gives the lock up later, or its lease does
     this.context.leases.remove(this);
     let reply: ScriptReply;
     try {
@@ -111,6 +115,7 @@ export class RedisTransaction implements SessionTransaction {
     }
     // Every reply below means the lock is no longer ours: released by the script, or lost.
     this.#finished = true;
+    this.context.health.ok(this.id);
     const [outcome, detail] = reply;
     if (outcome === 'ok') return;
     if (outcome === 'lost') throw new LeaseLostError(this.id, this.context.leaseMs);

@@ -97,6 +97,7 @@ if (available) {
     },
     ttlMs: 50,
     expiryGraceMs: 1_000,
+    holdsEvents: true,
   });
 } else {
   test.skip('redis (cluster) session store conformance (no redis-server binary: see the notice above)', () => {});

@@ -51,6 +51,7 @@ if (availability) {
     },
     // Redis removes expired keys itself; reads never see them past their TTL.
     ttlMs: 50,
+    holdsEvents: true,
     expiryGraceMs: 1_000,
   });
 } else {

@@ -94,11 +94,23 @@ it.each([
     expect([...ids].sort()).toEqual([...expected].sort());
     expect(count).toBe(expected.length);
   }
+  // Quiet failure: each process says the store is down once, then counts, then that it is back:
+  // a few lines per process for the whole outage, not one (with a stack) per refused event.
+  const logLines = bots.map((bot) => bot.stderr.length);
+  const slowest503 = Math.max(...answers.filter((a) => a.status === 503).map((a) => a.ms));
+  const median503 = median(answers.filter((a) => a.status === 503).map((a) => a.ms));
   console.info(
     `redis ${stop} under load: ${ok.length} events answered 200 and ${refused.length} answered 503 ` +
       `(outage ${upAt - downAt} ms; 503s whose write had landed: ${refusedButWritten.length}); ` +
-      `after redelivery all ${EVENTS} counted once; load took ${Date.now() - started} ms`,
+      `after redelivery all ${EVENTS} counted once; load took ${Date.now() - started} ms; ` +
+      `stderr lines per process: ${logLines.join(', ')}; 503 answered in ${median503} ms (median), ${slowest503} ms (slowest)`,
   );
+  for (const bot of bots) {
+    expect(bot.stderr.filter((line) => /unavailable \(/.test(line)).length).toBeGreaterThanOrEqual(1); // it said so
+    expect(bot.stderr.length).toBeLessThanOrEqual(12); // down, a count every 5 s, back, and nothing per event
+    expect(bot.stderr.some((line) => / is back after /.test(line))).toBe(true);
+  }
+  expect(median503).toBeLessThan(100); // refused at once, not after client retries
 });
 
 /** The `ids` and `count` of every session of the load. */
@@ -109,4 +121,9 @@ async function stateOfAll(store: ReturnType<StoreFactory['store']>): Promise<Rec
     out[`test:s${s}`] = { ids: record?.state.ids ?? [], count: record?.state.count ?? 0 };
   }
   return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 }
