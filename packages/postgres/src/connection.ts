@@ -1,28 +1,35 @@
-import type { Logger } from 'bottender';
+import { type Logger, SessionStoreError, StoreHealth } from 'bottender/store';
 import type { Pool } from 'pg';
 
+/** Node's errors for a server that cannot be reached at all. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+
 /**
- * Whether an error means the database could not be reached or the connection broke (as opposed to
- * a statement PostgreSQL refused): no SQLSTATE, or class 08 (connection exception), 57P (operator
- * intervention: shutdown, `pg_terminate_backend`, crash recovery) or 53 (insufficient resources).
+ * Whether an error means PostgreSQL cannot serve now (as opposed to one statement or one
+ * connection failing): it cannot be reached, refuses connections (SQLSTATE class 08, 53 such as
+ * too many connections, 57P03 starting up or shutting down), or does not answer within the
+ * timeouts. A connection broken under a statement (`pg_terminate_backend`, 57P01) is not an
+ * outage by itself: the next event gets a fresh connection, and only if that fails is it one.
  */
-export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return code.startsWith('08') || code.startsWith('57P') || code.startsWith('53');
+export function isOutage(error: unknown): boolean {
+  if (error instanceof SessionStoreError) return false;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return UNREACHABLE.has(code) || /^(08|53|57P03)/.test(code);
+  return /timeout exceeded when trying to connect|connection timeout|Query read timeout/i.test(String(message ?? ''));
 }
 
 /**
- * Reports, once per outage, that PostgreSQL cannot be reached and that it can again. A pool has no
- * single connection to watch, so the outage is seen through the statements: one that fails for a
- * connection reason starts it, the next one that succeeds ends it.
+ * Whether PostgreSQL is down, for fast 503s and quiet logs (bottender/store's StoreHealth): after
+ * an outage is seen, events are refused at once, but one every `outageRetryMs` tries the database
+ * again; the log says it is down once, then a count every few seconds, then that it is back. While
+ * nothing is down this is one size test per statement.
  *
  * Also listens for the pool's `'error'` event. `pg` emits it when an idle pooled connection breaks
  * (the server restarted, `pg_terminate_backend`, a network cut); without a listener Node would
  * treat it as an unhandled error and stop the process. The pool drops such a connection by itself.
  */
-export class ConnectionHealth {
-  #up = true;
+export class PostgresHealth {
+  readonly #gate: StoreHealth;
   #lastIdleReport = 0;
   readonly #onPoolError = (error: Error) => this.#idleError(error);
 
@@ -30,33 +37,36 @@ export class ConnectionHealth {
     private readonly pool: Pool,
     private readonly target: string,
     private readonly logger: Logger,
+    retryEveryMs: number,
     private readonly closing: () => boolean,
   ) {
+    this.#gate = new StoreHealth({ name: 'postgres session store', logger, retryEveryMs });
     pool.on('error', this.#onPoolError);
   }
 
-  /** A statement reached the database. */
-  succeeded(): void {
-    if (this.#up) return;
-    this.#up = true;
-    this.logger.info(`postgres session store: reached ${this.target} again`);
+  /** Throws StoreUnavailableError at once while the database is known down and no retry is due. */
+  guard(id: string | undefined): void {
+    if (this.#gate.isDown()) this.#gate.check(this.target, id);
   }
 
-  /** A statement failed; reports the outage if it is a connection failure. */
-  failed(error: unknown): void {
-    if (!this.#up || this.closing() || !isConnectionError(error)) return;
-    this.#up = false;
-    this.logger.warn(
-      `postgres session store: cannot reach ${this.target} (${(error as Error)?.message ?? String(error)}); events answer 503 until it is back`,
-    );
+  /** A statement was answered. */
+  ok(): void {
+    if (this.#gate.isDown()) this.#gate.succeeded(this.target);
+  }
+
+  /** The error to throw for a failed statement when it shows an outage (reported once); undefined otherwise. */
+  outage(error: unknown, id: string | undefined, what: string): SessionStoreError | undefined {
+    if (this.closing() || !isOutage(error)) return undefined;
+    return this.#gate.failed(this.target, error, id, `postgres ${what}`);
   }
 
   /**
-   * Stops listening (the store is closing). `owned`: the store is ending the pool, whose
+   * Stops reporting (the store is closing). `owned`: the store is ending the pool, whose
    * connections may still break meanwhile, so a silent listener stays; a pool you passed is left
    * with the listeners it had before.
    */
   detach(owned: boolean): void {
+    this.#gate.close();
     this.pool.off('error', this.#onPoolError);
     if (owned) this.pool.on('error', () => {});
   }

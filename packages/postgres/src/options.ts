@@ -43,7 +43,12 @@ export interface PostgresStoreOptions extends Omit<PoolConfig, 'query_timeout' |
   sweepIntervalMs?: number;
   /** Rows deleted per sweep statement; a sweep runs at most 10 of them. Default 500. */
   sweepBatchSize?: number;
-  /** Where connection losses and recoveries are reported. Default: Bottender's console logger. */
+  /**
+   * While the database is known down, events are answered 503 at once, and one every this often
+   * tries it again. Default 2 000 ms.
+   */
+  outageRetryMs?: number;
+  /** Where outages and recoveries are reported. Default: Bottender's console logger. */
   logger?: Logger;
 }
 
@@ -58,6 +63,7 @@ export interface ResolvedOptions {
   commandTimeoutMs: number;
   sweepIntervalMs: number;
   sweepBatchSize: number;
+  outageRetryMs: number;
   logger: Logger | undefined;
 }
 
@@ -72,6 +78,7 @@ const DRIVER_KEYS = [
   'commandTimeoutMs',
   'sweepIntervalMs',
   'sweepBatchSize',
+  'outageRetryMs',
   'logger',
 ] as const;
 
@@ -197,6 +204,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     commandTimeoutMs: optionalInteger(o, 'commandTimeoutMs', 0, 600_000) ?? 5_000,
     sweepIntervalMs: optionalInteger(o, 'sweepIntervalMs', 0, 86_400_000) ?? 60_000,
     sweepBatchSize: optionalInteger(o, 'sweepBatchSize', 1, 100_000) ?? 500,
+    outageRetryMs: optionalInteger(o, 'outageRetryMs', 1, 600_000) ?? 2_000,
     logger: o.logger as Logger | undefined,
   };
 }

@@ -17,7 +17,7 @@ import {
 } from 'bottender/store';
 import type { Pool, QueryResult } from 'pg';
 
-import { ConnectionHealth } from './connection';
+import { PostgresHealth } from './connection';
 import { createPool, describeTarget, normalizeOptions, type PostgresStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type HeldRow, holdValues, rowToHeld, rowToRecord, type SessionRow, writeValues } from './records';
 import { escapeId, type TableNames, tableNames, unescapeId } from './schema';
@@ -52,7 +52,7 @@ export class PostgresSessionStore implements SessionStore, HeldEventStore {
   readonly #target: string;
   readonly #statements: Statements;
   readonly #leases: LeaseKeeper;
-  readonly #health: ConnectionHealth;
+  readonly #health: PostgresHealth;
   readonly #sweeper: Sweeper;
   #ready: Promise<void> | undefined;
   #closed = false;
@@ -66,7 +66,7 @@ export class PostgresSessionStore implements SessionStore, HeldEventStore {
     this.#target = describeTarget(given);
     this.#owned = given.pool == null;
     this.pool = given.pool ?? createPool(given, this.#options);
-    this.#health = new ConnectionHealth(this.pool, this.#target, this.#options.logger ?? consoleLogger, () => this.#closed);
+    this.#health = new PostgresHealth(this.pool, this.#target, this.#options.logger ?? consoleLogger, this.#options.outageRetryMs, () => this.#closed);
     this.#leases = new LeaseKeeper(this.#options.lockLeaseMs, (ids, tokens) => this.#renew(ids, tokens));
     this.#sweeper = new Sweeper(this.#options.sweepIntervalMs, () => this.sweepExpired());
   }
@@ -257,37 +257,44 @@ export class PostgresSessionStore implements SessionStore, HeldEventStore {
       record = rowToRecord(row, id);
     } catch (error) {
       // The lease is ours: give it back before reporting the damaged row.
-      await this.#run(this.#statements.release, [key, token], id, 'release').catch(() => {});
+      await this.#run(this.#statements.release, [key, token], id, 'release', false).catch(() => {});
       throw error;
     }
     return new PostgresTransaction(record, id, key, token, {
       statements: this.#statements,
       leaseMs: this.#options.lockLeaseMs,
       leases: this.#leases,
-      run: (statement, values, sessionId, what) => this.#run(statement, values, sessionId, what),
+      run: (statement, values, sessionId, what, guarded) => this.#run(statement, values, sessionId, what, guarded),
       writeValues,
     });
   }
 
   #releaseQuietly(id: string, key: string, token: string): void {
-    this.#run(this.#statements.release, [key, token], id, 'release').catch(() => {});
+    this.#run(this.#statements.release, [key, token], id, 'release', false).catch(() => {});
   }
 
   async #renew(ids: string[], tokens: string[]): Promise<Set<string>> {
-    const { rows } = await this.#run(this.#statements.renew, [this.#options.lockLeaseMs, ids, tokens], undefined, 'renew leases');
+    const { rows } = await this.#run(this.#statements.renew, [this.#options.lockLeaseMs, ids, tokens], undefined, 'renew leases', false);
     return new Set(rows.map((row: { owner: string }) => row.owner));
   }
 
-  /** Runs one prepared statement; every failure becomes a SessionStoreError naming the session. */
-  async #run(statement: Statement, values: unknown[], id: string | undefined, what: string): Promise<QueryResult> {
+  /**
+   * Runs one prepared statement; every failure becomes a SessionStoreError naming the session (a
+   * StoreUnavailableError when the database is down). While it is known down, a `guarded`
+   * statement is refused at once, without waiting for a connection that will not come.
+   */
+  async #run(statement: Statement, values: unknown[], id: string | undefined, what: string, guarded = true): Promise<QueryResult> {
+    if (guarded) this.#health.guard(id);
     try {
       const result = await this.pool.query({ name: statement.name, text: statement.text, values });
-      this.#health.succeeded();
+      this.#health.ok();
       return result;
     } catch (error) {
-      this.#health.failed(error);
       const about = id === undefined ? '' : ` for session ${JSON.stringify(id)}`;
-      throw new SessionStoreError(`postgres ${what}${about} failed: ${(error as Error)?.message ?? String(error)}`, id, { cause: error });
+      throw (
+        this.#health.outage(error, id, what) ??
+        new SessionStoreError(`postgres ${what}${about} failed: ${(error as Error)?.message ?? String(error)}`, id, { cause: error })
+      );
     }
   }
 

@@ -15,8 +15,11 @@ export interface TransactionContext {
   statements: Statements;
   leaseMs: number;
   leases: LeaseKeeper;
-  /** Runs one statement; failures become a SessionStoreError naming the session and `what`. */
-  run(statement: Statement, values: unknown[], id: string, what: string): Promise<QueryResult>;
+  /**
+   * Runs one statement; failures become a SessionStoreError naming the session and `what`.
+   * `guarded` false: tried even while the database is known down (giving a lease back).
+   */
+  run(statement: Statement, values: unknown[], id: string, what: string, guarded?: boolean): Promise<QueryResult>;
   /** Checks a record and TTL and turns them into the write parameters (see statements.ts). */
   writeValues(record: SessionRecord, ttlMs: number | undefined): unknown[];
 }
@@ -140,7 +143,7 @@ export class PostgresTransaction implements SessionTransaction {
     if (this.#finished) return;
     this.#finish();
     try {
-      await this.context.run(this.context.statements.release, [this.key, this.token], this.id, 'release');
+      await this.context.run(this.context.statements.release, [this.key, this.token], this.id, 'release', false);
     } catch {
       // The database is unreachable: the lease frees the session in at most lockLeaseMs.
     }

@@ -85,34 +85,44 @@ test('serve() refuses to start when PostgreSQL is unreachable, naming where it l
 pgTest('the database unreachable mid-run: prompt 503s, the process stays up, handling resumes by itself', async () => {
   wire = await startWireCounter(DATABASE_URL);
   const logger = recordingLogger();
-  const store = stores.store({ connectionString: wire.url, logger, connectTimeoutMs: 1_000 });
+  const store = stores.store({ connectionString: wire.url, logger, connectTimeoutMs: 1_000, outageRetryMs: 300 });
   const { post } = trackingBot(store);
   expect([(await post('u', 'e1')).status, (await post('u', 'e2')).status]).toEqual([200, 200]);
 
-  wire.setMode('down');
+  await wire.setMode('down');
   const down = [await post('u', 'e3'), await post('u', 'e4'), await post('u', 'e5')];
   expect(down.map((a) => a.status)).toEqual([503, 503, 503]);
   expect(Math.max(...down.map((a) => a.ms))).toBeLessThan(1_500);
-  expect(logger.lines.filter((l) => l.startsWith('warn: postgres session store: cannot reach'))).toHaveLength(1);
+  // Once the outage is seen, events are refused without waiting for a connection.
+  expect(down[2].ms).toBeLessThan(100);
+  expect(logger.lines.filter((l) => l.startsWith('warn: postgres session store: '))).toEqual([
+    expect.stringMatching(/^warn: postgres session store: postgres:\/\/postgres@127\.0\.0\.1:\d+\/test is unavailable \(.*ECONNREFUSED.*\); events that need it are answered 503/),
+  ]);
 
-  wire.setMode('up');
-  const back = await post('u', 'e6');
+  await wire.setMode('up');
+  // One event every outageRetryMs tries the database again; the first to find it back gets 200.
+  const deadline = Date.now() + 5_000;
+  let back = await post('u', 'e6');
+  while (back.status !== 200 && Date.now() < deadline) {
+    await sleep(50);
+    back = await post('u', 'e6');
+  }
   expect(back.status).toBe(200);
-  expect(logger.lines.filter((l) => /^info: postgres session store: reached postgres:\/\/.* again$/.test(l))).toHaveLength(1);
+  expect(logger.lines.filter((l) => /^info: postgres session store: postgres:\/\/.* is back after/.test(l))).toHaveLength(1);
   expect((await store.read('test:u'))!.state).toEqual({ count: 3, ids: ['e1', 'e2', 'e6'] });
 });
 
 pgTest('a frozen database (connected, not answering) fails the event after commandTimeoutMs, then recovers', async () => {
   wire = await startWireCounter(DATABASE_URL);
-  const store = stores.store({ connectionString: wire.url, commandTimeoutMs: 400 });
+  const store = stores.store({ connectionString: wire.url, commandTimeoutMs: 400, outageRetryMs: 300 });
   const { post } = trackingBot(store);
   expect((await post('u', 'e1')).status).toBe(200);
-  wire.setMode('frozen');
+  await wire.setMode('frozen');
   let frozen;
   try {
     frozen = await post('u', 'e2');
   } finally {
-    wire.setMode('up');
+    await wire.setMode('up');
   }
   expect(frozen.status).toBe(503);
   expect(frozen.ms).toBeGreaterThanOrEqual(350);
@@ -121,7 +131,10 @@ pgTest('a frozen database (connected, not answering) fails the event after comma
   // and the release sent after it (or the lease running out) frees the session.
   const deadline = Date.now() + 5_000;
   let after = await post('u', 'e3');
-  while (after.status !== 200 && Date.now() < deadline) after = await post('u', 'e3');
+  while (after.status !== 200 && Date.now() < deadline) {
+    await sleep(50);
+    after = await post('u', 'e3');
+  }
   expect(after.status).toBe(200);
   expect((await store.read('test:u'))!.state.ids).toEqual(['e1', 'e3']);
 });

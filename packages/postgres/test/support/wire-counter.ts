@@ -19,8 +19,11 @@ export interface WireCounter {
   connections(): number;
   /** Destroys every open connection (both sides). */
   cutAll(): void;
-  /** `up`: forwards; `down`: cuts every connection and refuses new ones; `frozen`: holds all traffic. */
-  setMode(mode: 'up' | 'down' | 'frozen'): void;
+  /**
+   * `up`: forwards; `down`: cuts every connection and stops listening (connecting is refused, as
+   * with a server that is gone); `frozen`: holds all traffic. Resolves once the mode is in effect.
+   */
+  setMode(mode: 'up' | 'down' | 'frozen'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,18 +93,21 @@ export async function startWireCounter(databaseUrl: string): Promise<WireCounter
       for (const socket of sockets) socket.destroy();
       sockets.clear();
     },
-    setMode: (next) => {
+    setMode: async (next) => {
+      const was = mode;
       mode = next;
       if (next === 'down') {
         held.length = 0;
         for (const socket of sockets) socket.destroy();
         sockets.clear();
+        if (was !== 'down') await new Promise<void>((resolve) => server.close(() => resolve()));
       }
+      if (next !== 'down' && was === 'down') await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
       if (next === 'up') for (const forward of held.splice(0)) forward();
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (mode !== 'down') await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
