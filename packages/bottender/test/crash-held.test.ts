@@ -8,7 +8,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { FileSessionStore } from '../src';
+import { RedisSessionStore } from '@bottender/redis';
+
+import { FileSessionStore, type SessionStore, silentLogger } from '../src';
+import { redisTest, startRedisOrSkip, type TestRedis } from '../../redis/test/support/redis-server';
 import { requireBuiltCli, waitFor } from './support/cli';
 import { createClient } from './support/http';
 
@@ -16,6 +19,8 @@ const BOT = path.join(__dirname, 'support', 'held-bot.cjs');
 const DEADLINE_MS = 1500;
 const children: ChildProcess[] = [];
 let dir: string;
+/** The store the bot processes use (set per test). */
+let storeEnv: Record<string, string> = {};
 
 beforeAll(() => {
   requireBuiltCli();
@@ -28,7 +33,7 @@ afterAll(() => {
 
 function startBot(env: Record<string, string>) {
   const child = spawn(process.execPath, [BOT], {
-    env: { ...process.env, BOT_DIR: dir, BOT_DEADLINE_MS: String(DEADLINE_MS), ...env },
+    env: { ...process.env, BOT_DIR: dir, BOT_DEADLINE_MS: String(DEADLINE_MS), ...storeEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -39,7 +44,7 @@ function startBot(env: Record<string, string>) {
   return { child, read: () => output, exited };
 }
 
-test('an event acknowledged at its deadline survives a SIGKILL before its commit and is handled once after restart', async () => {
+async function killedAfterDeadline(store: SessionStore, held: () => Promise<number>): Promise<void> {
   const first = startBot({ BOT_HANG: '1' });
   const port = Number((await waitFor(first.read, /READY (\d+)/))[1]);
   const client = createClient(port);
@@ -50,11 +55,10 @@ test('an event acknowledged at its deadline survives a SIGKILL before its commit
   expect(answer.status).toBe(200); // acknowledged at the deadline, not after the commit
   expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
   await waitFor(first.read, /HANG evt-1/);
-  expect(readdirSync(path.join(dir, 'held'))).toHaveLength(1);
+  expect(await held()).toBe(1);
   first.child.kill('SIGKILL');
   await first.exited;
 
-  const store = new FileSessionStore({ dirname: dir, sweepIntervalMs: 0 });
   expect(await store.read('test:alice')).toBeUndefined(); // never committed
 
   const second = startBot({ BOT_HANG: '0' });
@@ -71,7 +75,42 @@ test('an event acknowledged at its deadline survives a SIGKILL before its commit
   client2.close();
   expect(second.read().match(/RUN evt-1/g)).toHaveLength(1);
   expect((await store.read('test:alice'))?.state).toEqual({ count: 2 });
-  expect(readdirSync(path.join(dir, 'held'))).toEqual([]);
+  expect(await held()).toBe(0);
   second.child.kill('SIGKILL');
   await second.exited;
+}
+
+test('an event acknowledged at its deadline survives a SIGKILL before its commit and is handled once after restart (file store)', async () => {
+  storeEnv = {};
+  const store = new FileSessionStore({ dirname: dir, sweepIntervalMs: 0 });
+  await killedAfterDeadline(store, async () => {
+    try {
+      return readdirSync(path.join(dir, 'held')).length;
+    } catch {
+      return 0;
+    }
+  });
+});
+
+const withRedis = redisTest('crash after a deadline acknowledgement, Redis store');
+let redis: TestRedis | undefined;
+afterAll(async () => {
+  await redis?.dispose();
+});
+
+withRedis('the same with the Redis store: held in Redis, handled once by the restarted process', async () => {
+  redis = await startRedisOrSkip('crash after a deadline acknowledgement, Redis store');
+  const keyPrefix = `crash-held-${process.pid}-${Date.now()}:`;
+  storeEnv = { BOT_STORE: 'redis', BOT_REDIS_URL: redis!.url, BOT_KEY_PREFIX: keyPrefix };
+  const store = new RedisSessionStore({ url: redis!.url, keyPrefix, logger: silentLogger });
+  await store.init();
+  try {
+    await killedAfterDeadline(store, async () => {
+      let n = 0;
+      for await (const _ of store.heldEvents()) n++;
+      return n;
+    });
+  } finally {
+    await store.close();
+  }
 });

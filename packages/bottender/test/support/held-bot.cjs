@@ -1,5 +1,6 @@
 // A bot process for the crash tests: the built runtime (packages/bottender/dist), the JSON test
-// platform with an answer deadline, and the file store in BOT_DIR. Prints `READY <port>`, then
+// platform with an answer deadline, and the file store in BOT_DIR, or (BOT_STORE=redis) the
+// built @bottender/redis at BOT_REDIS_URL under BOT_KEY_PREFIX. Prints `READY <port>`, then
 // `RUN <event id> <text>` when a handler starts and `HANG <event id>` before one that never ends
 // (text "slow" while BOT_HANG=1). Killed by the test, never stopped gracefully.
 'use strict';
@@ -10,7 +11,15 @@ const { Bot, FileSessionStore, serve, silentLogger } = require(dist);
 const { TestConnector } = require(path.join(dist, 'testing'));
 
 async function main() {
-  const store = new FileSessionStore({ dirname: process.env.BOT_DIR, sweepIntervalMs: 0 });
+  const store =
+    process.env.BOT_STORE === 'redis'
+      ? new (require(path.join(__dirname, '..', '..', '..', 'redis', 'dist')).RedisSessionStore)({
+          url: process.env.BOT_REDIS_URL,
+          keyPrefix: process.env.BOT_KEY_PREFIX,
+          lockLeaseMs: 1000,
+          logger: silentLogger,
+        })
+      : new FileSessionStore({ dirname: process.env.BOT_DIR, sweepIntervalMs: 0 });
   const connector = new TestConnector({ answerDeadlineMs: Number(process.env.BOT_DEADLINE_MS) });
   const bot = new Bot({
     store,
