@@ -73,7 +73,7 @@ describe.each(backends)('against the %s', (backend) => {
     const client = stores.client({ monitorCommands: true });
     const sent: string[] = [];
     client.on('commandStarted', (e: CommandStartedEvent) => sent.push(`${e.commandName} ${String(e.command[e.commandName])}`));
-    const store = stores.store({ client, dbName: uniqueDbName('held-none') });
+    const store = stores.store({ client, dbName: uniqueDbName('held-none'), lockLeaseMs: 60_000 });
     await store.init();
     sent.length = 0;
     const tx = await store.begin('test:plain', { timeoutMs: 1_000 });
