@@ -85,7 +85,8 @@ export class Http1Connection {
       const size = parseInt(this.#buffer.toString('latin1', at, lineEnd), 16);
       if (size === 0) {
         // Last chunk: skip trailers up to the empty line.
-        const trailerEnd = this.#buffer.indexOf(HEAD_END, lineEnd - 2);
+        // Never a negative offset: Buffer#indexOf counts those from the end (a body of just "0\r\n\r\n").
+        const trailerEnd = this.#buffer.indexOf(HEAD_END, Math.max(0, lineEnd - 2));
         if (trailerEnd === -1) return false;
         this.#buffer = this.#buffer.subarray(trailerEnd + 4);
         return true;
