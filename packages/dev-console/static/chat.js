@@ -42,7 +42,7 @@ export function ChatPanel({ info, picker, setPicker, entries, onError }) {
   };
   // A button in a message: what pressing it on the platform sends.
   const act = (action) =>
-    send(action.kind === 'postback' ? { kind: platform.name === 'console' ? 'payload' : 'postback', values: platform.name === 'console' ? { payload: action.data } : { data: action.data } } : { kind: 'text', values: { text: action.text } });
+    send(action.kind === 'postback' ? { kind: platform.press.kind, values: { ...action.values, [platform.press.field]: action.data } } : { kind: 'text', values: { text: action.text } });
 
   return html`<section class="panel chat">
     <div class="picker">

@@ -5,7 +5,7 @@ import { html } from './html.js';
 import { renderFlex } from './flex.js';
 
 export function Message({ platform, message, act }) {
-  const render = platform === 'line' || platform === 'console' ? lineMessage : undefined;
+  const render = platform === 'line' || platform === 'console' ? lineMessage : platform === 'telegram' ? telegramMessage : platform === 'slack' ? slackMessage : undefined;
   const rendered = render?.(message, act);
   return rendered ?? html`<${Unknown} message=${message} />`;
 }
@@ -113,4 +113,122 @@ function lineTemplate(m, act) {
     default:
       return undefined;
   }
+}
+
+// Telegram: what the bot called (`sendMessage`, `sendPhoto`, ...) with its parameters.
+function telegramMessage(m, act) {
+  if (typeof m !== 'object' || m === null || typeof m.method !== 'string') return undefined;
+  const body = telegramBody(m);
+  if (body === undefined) return undefined;
+  return html`<div class="telegram-message">
+    ${m.method.startsWith('edit') ? html`<div class="caption">edited message ${m.message_id ?? ''}</div>` : null}
+    ${body}
+    <${TelegramMarkup} markup=${m.reply_markup} act=${act} />
+  </div>`;
+}
+
+function telegramBody(m) {
+  const media = (url, label) =>
+    typeof url === 'string' && /^https:\/\//.test(url)
+      ? html`<div class="msg image"><img src=${url} alt=${label} />${m.caption ? html`<div>${m.caption}</div>` : html`<div class="caption">${label}</div>`}</div>`
+      : html`<div class="msg media">${label}: ${typeof url === 'string' ? url : 'uploaded file'}${m.caption ? html`<div>${m.caption}</div>` : null}</div>`;
+  switch (m.method) {
+    case 'sendMessage':
+    case 'editMessageText':
+      return html`<div class="msg text">${m.text}</div>`;
+    case 'sendPhoto':
+      return media(m.photo, 'photo');
+    case 'sendAnimation':
+      return media(m.animation, 'animation');
+    case 'sendVideo':
+      return media(m.video, '▶ video');
+    case 'sendDocument':
+      return media(m.document, 'document');
+    case 'sendAudio':
+    case 'sendVoice':
+      return media(m.audio ?? m.voice, '♪ audio');
+    case 'sendSticker':
+      return html`<div class="msg sticker"><div class="sticker-face">☺</div><div class="muted">sticker ${String(m.sticker).slice(0, 24)}</div></div>`;
+    case 'sendLocation':
+    case 'sendVenue':
+      return html`<div class="msg card location"><div class="title">📍 ${m.title ?? 'location'}</div>${m.address ? html`<div>${m.address}</div>` : null}<div class="muted">${m.latitude}, ${m.longitude}</div></div>`;
+    case 'sendDice':
+      return html`<div class="msg text">${m.emoji ?? '🎲'} (dice)</div>`;
+    case 'sendPoll':
+      return html`<div class="msg card"><div class="title">📊 ${m.question}</div>${(m.options ?? []).map((o) => html`<div class="action">${typeof o === 'string' ? o : o.text}</div>`)}</div>`;
+    case 'editMessageReplyMarkup':
+      return html`<div class="caption">buttons changed</div>`;
+    default:
+      return undefined;
+  }
+}
+
+/** Inline keyboards (callback and URL buttons) and reply keyboards (each key sends its text). */
+function TelegramMarkup({ markup, act }) {
+  if (!markup || typeof markup !== 'object') return null;
+  if (Array.isArray(markup.inline_keyboard)) {
+    return html`<div class="keyboard">${markup.inline_keyboard.map(
+      (row) => html`<div class="keyboard-row">${row.map((b) =>
+        b.callback_data !== undefined
+          ? html`<button class="action" data-callback=${b.callback_data} onClick=${() => act({ kind: 'postback', data: b.callback_data })}>${b.text}</button>`
+          : b.url
+            ? html`<a class="action" href=${b.url} target="_blank" rel="noopener noreferrer">${b.text} ↗</a>`
+            : html`<button class="action" disabled>${b.text}</button>`,
+      )}</div>`,
+    )}</div>`;
+  }
+  if (Array.isArray(markup.keyboard)) {
+    return html`<div class="quick-replies">${markup.keyboard.flat().map((k) => {
+      const text = typeof k === 'string' ? k : k.text;
+      return html`<button class="chip" onClick=${() => act({ kind: 'text', text })}>${text}</button>`;
+    })}</div>`;
+  }
+  return null;
+}
+
+// Slack: chat.postMessage (and response_url) bodies: text, and blocks as sections and buttons.
+function slackMessage(m, act) {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const blocks = Array.isArray(m.blocks) ? m.blocks : undefined;
+  if (!blocks && typeof m.text !== 'string') return undefined;
+  return html`<div class="slack-message">
+    ${m.thread_ts ? html`<div class="caption">in thread ${m.thread_ts}</div>` : null}
+    ${m.response_type ? html`<div class="caption">${m.response_type === 'ephemeral' ? 'only visible to you' : 'in channel'}${m.replace_original ? ', replacing the original' : ''}</div>` : null}
+    ${blocks ? html`<div class="msg card slack-blocks">${blocks.map((b) => slackBlock(b, act))}</div>` : html`<div class="msg text">${m.text}</div>`}
+  </div>`;
+}
+
+const slackText = (t) => (t && typeof t === 'object' ? t.text : t);
+
+function slackBlock(b, act) {
+  switch (b?.type) {
+    case 'section':
+      return html`<div class="slack-section">
+        ${b.text ? html`<div>${slackText(b.text)}</div>` : null}
+        ${Array.isArray(b.fields) ? html`<div class="slack-fields">${b.fields.map((f) => html`<div>${slackText(f)}</div>`)}</div>` : null}
+        ${b.accessory ? slackElement(b.accessory, b.block_id, act) : null}
+      </div>`;
+    case 'header':
+      return html`<div class="title">${slackText(b.text)}</div>`;
+    case 'divider':
+      return html`<hr class="flex-separator" />`;
+    case 'context':
+      return html`<div class="muted small">${(b.elements ?? []).map((e) => (e.type === 'image' ? html`<img class="flex-icon" src=${e.image_url} alt=${e.alt_text} />` : slackText(e)))}</div>`;
+    case 'image':
+      return html`<img src=${b.image_url} alt=${b.alt_text} />`;
+    case 'actions':
+      return html`<div class="actions row">${(b.elements ?? []).map((e) => slackElement(e, b.block_id, act))}</div>`;
+    default:
+      return html`<pre class="unknown">${JSON.stringify(b, null, 2)}</pre>`;
+  }
+}
+
+function slackElement(e, blockId, act) {
+  if (e?.type === 'button') {
+    if (e.url) return html`<a class="action" href=${e.url} target="_blank" rel="noopener noreferrer">${slackText(e.text)} ↗</a>`;
+    return html`<button class=${`action ${e.style ?? ''}`} data-action-id=${e.action_id}
+      onClick=${() => act({ kind: 'postback', data: e.value ?? '', values: { actionId: e.action_id ?? '', blockId: blockId ?? '', label: slackText(e.text) ?? '' } })}>${slackText(e.text)}</button>`;
+  }
+  if (e?.type === 'image') return html`<img class="flex-icon" src=${e.image_url} alt=${e.alt_text} />`;
+  return html`<pre class="unknown">${JSON.stringify(e, null, 2)}</pre>`;
 }

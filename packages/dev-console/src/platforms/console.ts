@@ -14,6 +14,7 @@ const DESCRIPTION: PlatformDescription = {
   ],
   redelivery: false,
   signed: false,
+  press: { kind: 'payload', field: 'payload' },
 };
 
 /**

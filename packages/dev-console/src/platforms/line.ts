@@ -57,6 +57,7 @@ const DESCRIPTION: PlatformDescription = {
   ],
   redelivery: true,
   signed: true,
+  press: { kind: 'postback', field: 'data' },
 };
 
 /** A LINE id (U, C or R and 32 hex digits) made from a name, the same on every run. */

@@ -4,6 +4,7 @@ import type { Bot, Connector } from 'bottender';
 
 import { ConsoleDevPlatform } from './console';
 import { LineDevPlatform } from './line';
+import { TelegramDevPlatform } from './telegram';
 import type { DevPlatform } from './types';
 
 /** A `channels.<name>` object of the config. */
@@ -19,7 +20,7 @@ export interface PlatformSet {
   skipped: { name: string; reason: string }[];
 }
 
-const SUPPORTED = ['line'] as const;
+const SUPPORTED = ['line', 'telegram'] as const;
 
 /**
  * Builds each enabled channel's connector again, from the same package and options, with the
@@ -43,7 +44,7 @@ export async function buildPlatforms(options: {
       skipped.push({ name, reason: `the dev console cannot chat as ${name} yet` });
       continue;
     }
-    const pkg = (await options.loadPackage(`@bottender/${name}`)) as { createConnector?: (o: object) => Connector } | undefined;
+    const pkg = (await options.loadPackage(`@bottender/${name}`)) as { createConnector?: (o: object) => Connector | Promise<Connector> } | undefined;
     if (typeof pkg?.createConnector !== 'function') {
       skipped.push({ name, reason: `@bottender/${name} is not installed` });
       continue;
@@ -52,8 +53,15 @@ export async function buildPlatforms(options: {
     if (name === 'line') {
       const accessToken = credential(channel.accessToken);
       const channelSecret = credential(channel.channelSecret);
-      const connector = pkg.createConnector({ ...channel, accessToken, channelSecret, origin: options.fakeOrigin });
+      const connector = await pkg.createConnector({ ...channel, accessToken, channelSecret, origin: options.fakeOrigin });
       platforms.push(new LineDevPlatform({ connector, accessToken, channelSecret, path }));
+    } else if (name === 'telegram') {
+      // A bot token has Telegram's shape (<digits>:<characters>); the secret token its alphabet.
+      const accessToken = typeof channel.accessToken === 'string' && channel.accessToken.trim() !== '' ? channel.accessToken.trim() : `7000000001:dev${randomBytes(16).toString('hex')}`;
+      const secretToken = typeof channel.secretToken === 'string' && channel.secretToken !== '' ? channel.secretToken : `dev${randomBytes(16).toString('hex')}`;
+      // polling: false, so the connector's webhook transport (not a getUpdates loop) is the one used.
+      const connector = await pkg.createConnector({ ...channel, accessToken, secretToken, origin: options.fakeOrigin, polling: false });
+      platforms.push(new TelegramDevPlatform({ connector, accessToken, secretToken, path }));
     }
   }
   if (platforms.length === 0) platforms.push(new ConsoleDevPlatform(options.bot));

@@ -117,6 +117,8 @@ export interface PlatformDescription {
   redelivery: boolean;
   /** Whether requests are signed, so "bad signature" shows the connector refusing one. */
   signed: boolean;
+  /** The input a pressed button sends, and the field its data goes in (LINE postback `data`, ...). */
+  press: { kind: string; field: string };
 }
 
 /** One platform in the dev console, reached through its webhook like the real platform. */
