@@ -219,6 +219,9 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
 
 installMessageMethods(LineContext);
 
+// The augmented module must be part of the program for the build to find it: this import does that.
+import type {} from 'bottender';
+
 declare module 'bottender' {
   /** `context.platform === 'line'` narrows a `BotContext` to {@link LineContext}. */
   interface PlatformContexts<State extends AnyState = AnyState> {
