@@ -4,6 +4,7 @@ import type { Bot, Connector } from 'bottender';
 
 import { ConsoleDevPlatform } from './console';
 import { LineDevPlatform } from './line';
+import { SlackDevPlatform } from './slack';
 import { TelegramDevPlatform } from './telegram';
 import type { DevPlatform } from './types';
 
@@ -20,7 +21,7 @@ export interface PlatformSet {
   skipped: { name: string; reason: string }[];
 }
 
-const SUPPORTED = ['line', 'telegram'] as const;
+const SUPPORTED = ['line', 'telegram', 'slack'] as const;
 
 /**
  * Builds each enabled channel's connector again, from the same package and options, with the
@@ -62,6 +63,14 @@ export async function buildPlatforms(options: {
       // polling: false, so the connector's webhook transport (not a getUpdates loop) is the one used.
       const connector = await pkg.createConnector({ ...channel, accessToken, secretToken, origin: options.fakeOrigin, polling: false });
       platforms.push(new TelegramDevPlatform({ connector, accessToken, secretToken, path }));
+    } else if (name === 'slack') {
+      const accessToken = credential(channel.accessToken).replace(/^dev-/, 'xoxb-dev-');
+      const signingSecret = credential(channel.signingSecret);
+      // socketMode: false, so events come through the webhook path as Slack posts them.
+      const connector = await pkg.createConnector({ ...channel, accessToken, signingSecret, origin: options.fakeOrigin, socketMode: false });
+      platforms.push(
+        new SlackDevPlatform({ connector, accessToken, signingSecret, path, threadSessions: channel.sessionScope === 'thread', fakeOrigin: options.fakeOrigin }),
+      );
     }
   }
   if (platforms.length === 0) platforms.push(new ConsoleDevPlatform(options.bot));
