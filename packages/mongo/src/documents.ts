@@ -1,7 +1,7 @@
 import { parseRecord, type SessionRecord, SessionStoreError, serializeRecord } from 'bottender/store';
 import type { Filter, UpdateFilter } from 'mongodb';
 
-import { documentId } from './keys';
+import { documentId, escapeSessionId } from './keys';
 
 /**
  * What the driver keeps in MongoDB, and the conditional commands that read and change it. Each
@@ -126,6 +126,22 @@ export function liveVersion(doc: SessionDocument | null | undefined, now: number
 export function checkDocument(doc: SessionDocument, id: string): void {
   if (!Number.isSafeInteger(doc.v) || doc.v < 0) throw notARecord(id, `its version field is ${describe(doc.v)}`, 'left untouched');
   if (doc.v > 0 && (doc.r === undefined || doc.r === null)) throw notARecord(id, `version ${doc.v} without a record`, 'left untouched');
+}
+
+/** The record of a listed document, which must name its own session. */
+export function recordAt(doc: SessionDocument): SessionRecord {
+  let id: unknown;
+  try {
+    id = (JSON.parse(String(doc.r)) as { id?: unknown } | null)?.id;
+  } catch (error) {
+    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not valid JSON (corrupted record)`, undefined, {
+      cause: error,
+    });
+  }
+  if (typeof id !== 'string' || escapeSessionId(id) !== doc.sid) {
+    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not a session record of that sid`);
+  }
+  return recordIn(doc, id);
 }
 
 export function notARecord(id: string, what: string, consequence: string): SessionStoreError {

@@ -30,7 +30,7 @@ export const HELD_INDEX = { key: { sid: 1, heldAt: 1 }, name: 'sid_1_heldAt_1' }
 /** The held-event methods of the store, over their collection. */
 export class HeldEvents {
   constructor(
-    private readonly held: () => Collection<HeldDocument>,
+    private readonly held: Collection<HeldDocument>,
     private readonly fail: (error: unknown, id: string | undefined, what: string) => SessionStoreError,
   ) {}
 
@@ -41,7 +41,7 @@ export class HeldEvents {
     const eid = escapeSessionId(event.eventId);
     const doc = { sid, eid, heldAt: new Date(event.heldAt), e: JSON.stringify(event) };
     try {
-      await this.held().updateOne({ _id: heldId(sid, eid) }, { $setOnInsert: doc }, { upsert: true });
+      await this.held.updateOne({ _id: heldId(sid, eid) }, { $setOnInsert: doc }, { upsert: true });
     } catch (error) {
       if (isDuplicateKey(error)) return; // held at the same moment by another call: it is there
       throw this.fail(error, event.sessionId, 'hold event');
@@ -51,7 +51,7 @@ export class HeldEvents {
   /** Held events of one session, or of all (grouped by session), oldest first within a session. */
   async *list(sessionId?: string): AsyncIterable<HeldEvent> {
     const filter = sessionId === undefined ? {} : { sid: escapeSessionId(sessionId) };
-    const cursor = this.held().find(filter, { sort: { sid: 1, heldAt: 1, _id: 1 } });
+    const cursor = this.held.find(filter, { sort: { sid: 1, heldAt: 1, _id: 1 } });
     try {
       for (;;) {
         let doc: HeldDocument | null;
@@ -76,7 +76,7 @@ export class HeldEvents {
     }
     if (eventIds.length === 0) return;
     try {
-      await this.held().deleteMany({ sid: escapeSessionId(sessionId), eid: { $in: eventIds.map(escapeSessionId) } });
+      await this.held.deleteMany({ sid: escapeSessionId(sessionId), eid: { $in: eventIds.map(escapeSessionId) } });
     } catch (error) {
       throw this.fail(error, sessionId, 'release held events');
     }

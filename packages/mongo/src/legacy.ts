@@ -1,5 +1,11 @@
-import { platformOf, type SessionRecord, SessionStoreError } from 'bottender/store';
-import type { Filter } from 'mongodb';
+import { type Logger, platformOf, type SessionRecord, SessionStoreError } from 'bottender/store';
+import type { Collection, Filter } from 'mongodb';
+
+import { liveRecords, type SessionDocument } from './documents';
+import { escapeSessionId } from './keys';
+
+/** 1.x documents checked per query against this driver's records while listing. */
+const LIST_BATCH = 100;
 
 /**
  * Sessions Bottender 1.x wrote. Its MongoSessionStore (1.5.5) keeps one document per session in
@@ -63,4 +69,92 @@ export function fromOneX(doc: OneXDocument, id: string): SessionRecord {
     version: 0,
     eventIds: [],
   };
+}
+
+/**
+ * The store's view of the 1.x documents in its collection: whether there were any at start (only
+ * then is anything looked up), and finding, listing and forgetting them.
+ */
+export class OneXSessions {
+  #present = false;
+
+  constructor(
+    private readonly sessions: Collection<SessionDocument>,
+    private readonly fail: (error: unknown, id: string | undefined, what: string) => SessionStoreError,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether 1.x documents were found at start. */
+  get present(): boolean {
+    return this.#present;
+  }
+
+  /** Looks once, at start, whether the collection holds any 1.x document (through the sparse `id_1` index). */
+  async detect(): Promise<void> {
+    this.#present = (await this.sessions.findOne(ANY_ONE_X as never, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** Whether session `id` may have a 1.x document worth looking up. */
+  applies(id: string): boolean {
+    return this.#present && canHaveOneXDocument(id);
+  }
+
+  /** The 1.x document of session `id`, or null (one round trip). */
+  async find(id: string): Promise<OneXDocument | null> {
+    try {
+      return await this.sessions.findOne<OneXDocument>(oneXFilter(id) as never);
+    } catch (error) {
+      throw this.fail(error, id, 'read (Bottender 1.x session)');
+    }
+  }
+
+  /** Deletes the 1.x document of a session carried over. A failure only leaves a document no longer read. */
+  async forget(id: string, oneXId?: unknown): Promise<void> {
+    if (!this.applies(id)) return;
+    try {
+      const filter = oneXId === undefined ? oneXFilter(id) : { ...oneXFilter(id), _id: oneXId };
+      await this.sessions.deleteMany(filter as never);
+    } catch (error) {
+      this.logger.warn(
+        `mongo session store: session ${JSON.stringify(id)} was carried over from Bottender 1.x, but its old document ` +
+          `could not be deleted (${(error as Error)?.message ?? String(error)}); it is no longer read`,
+      );
+    }
+  }
+
+  /** The 1.x sessions that have no live record of this driver (checked in batches). */
+  async *list(): AsyncIterable<SessionRecord> {
+    if (!this.#present) return;
+    const cursor = this.sessions.find<OneXDocument>(ANY_ONE_X as never);
+    try {
+      for (let done = false; !done; ) {
+        const batch: OneXDocument[] = [];
+        while (batch.length < LIST_BATCH) {
+          let doc: OneXDocument | null;
+          try {
+            doc = await cursor.next();
+          } catch (error) {
+            throw this.fail(error, undefined, 'list');
+          }
+          if (!doc) {
+            done = true;
+            break;
+          }
+          if (canHaveOneXDocument(doc.id)) batch.push(doc);
+        }
+        if (batch.length === 0) break;
+        let carried: Set<string>;
+        try {
+          const sids = batch.map((doc) => escapeSessionId(doc.id));
+          const ours = await this.sessions.find({ ...liveRecords(Date.now()), sid: { $in: sids } }, { projection: { sid: 1 } }).toArray();
+          carried = new Set(ours.map((doc) => doc.sid));
+        } catch (error) {
+          throw this.fail(error, undefined, 'list');
+        }
+        for (const doc of batch) if (!carried.has(escapeSessionId(doc.id))) yield fromOneX(doc, doc.id);
+      }
+    } finally {
+      await cursor.close().catch(() => {});
+    }
+  }
 }

@@ -24,7 +24,7 @@ import {
   liveRecords,
   liveVersion,
   lockFree,
-  recordIn,
+  recordAt,
   recordOf,
   RELEASE,
   type SessionDocument,
@@ -34,14 +34,12 @@ import {
 } from './documents';
 import { HELD_INDEX, type HeldDocument, HeldEvents } from './held-events';
 import { escapeSessionId, isDuplicateKey } from './keys';
-import { ANY_ONE_X, canHaveOneXDocument, fromOneX, type OneXDocument, oneXFilter } from './legacy';
+import { fromOneX, type OneXDocument, oneXFilter, OneXSessions } from './legacy';
 import { createClient, DEFAULT_URL, describeTarget, type MongoStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { LeaseKeeper, MongoTransaction } from './transaction';
 
 /** Longest pause between two attempts to take a busy lock. */
 const MAX_LOCK_RETRY_MS = 200;
-/** 1.x documents checked per query against this driver's records while listing. */
-const LIST_BATCH = 100;
 /** Index errors meaning "an equivalent index exists under another name or with other options". */
 const INDEX_EXISTS = new Set([85, 86]);
 
@@ -72,8 +70,8 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
   readonly #held: HeldEvents;
   #ready: Promise<void> | undefined;
   #closed = false;
-  /** Whether the collection held Bottender 1.x sessions at start: only then are they looked for. */
-  #oneX = false;
+  /** The Bottender 1.x sessions in the collection (looked for only when some were there at start). */
+  readonly #oneX: OneXSessions;
 
   /** Checks the options (throwing a TypeError that names a bad key) and prepares, without connecting. */
   constructor(options: MongoStoreOptions | string = {}) {
@@ -85,17 +83,17 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     this.client = given.db?.client ?? given.client ?? createClient(given.url ?? DEFAULT_URL, this.#options);
     this.db = given.db ?? this.client.db(this.#options.dbName);
     this.sessions = this.db.collection<SessionDocument>(this.#options.collectionName);
-    const held = this.db.collection<HeldDocument>(`${this.#options.collectionName}.held`);
-    this.#held = new HeldEvents(
-      () => held,
-      (error, id, what) => this.#fail(error, id, what),
+    this.#held = new HeldEvents(this.db.collection<HeldDocument>(`${this.#options.collectionName}.held`), (error, id, what) =>
+      this.#fail(error, id, what),
     );
-    if (this.#owned) reportConnectionChanges(this.client, this.#target, this.#options.logger ?? consoleLogger, () => this.#closed);
+    const logger = this.#options.logger ?? consoleLogger;
+    this.#oneX = new OneXSessions(this.sessions, (error, id, what) => this.#fail(error, id, what), logger);
+    if (this.#owned) reportConnectionChanges(this.client, this.#target, logger, () => this.#closed);
   }
 
   /** Whether sessions Bottender 1.x wrote were found in the collection at start (and are looked for). */
   get readsOneXSessions(): boolean {
-    return this.#oneX;
+    return this.#oneX.present;
   }
 
   /**
@@ -120,7 +118,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
   async read(id: string): Promise<SessionRecord | undefined> {
     const sid = this.#sid(id);
     await this.init();
-    const oneX = this.#oneX && canHaveOneXDocument(id);
+    const oneX = this.#oneX.applies(id);
     let docs: (SessionDocument | OneXDocument)[];
     try {
       docs = oneX
@@ -163,7 +161,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
       applied = false;
     }
     if (!applied) throw new VersionConflictError(record.id, expectedVersion, await this.#liveVersion(sid, record.id));
-    if (expectedVersion === 0) await this.#forgetOneX(record.id);
+    if (expectedVersion === 0) await this.#oneX.forget(record.id);
   }
 
   /**
@@ -174,7 +172,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     const sid = this.#sid(id);
     await this.init();
     try {
-      if (this.#oneX && canHaveOneXDocument(id)) await this.sessions.deleteMany({ $or: [{ sid }, oneXFilter(id) as never] });
+      if (this.#oneX.applies(id)) await this.sessions.deleteMany({ $or: [{ sid }, oneXFilter(id) as never] });
       else await this.sessions.deleteOne({ sid });
     } catch (error) {
       throw this.#fail(error, id, 'delete');
@@ -198,7 +196,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     } finally {
       await cursor.close().catch(() => {});
     }
-    if (this.#oneX) yield* this.#listOneX();
+    yield* this.#oneX.list();
   }
 
   /**
@@ -284,7 +282,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     try {
       await this.#createIndexes();
       // Sessions 1.x wrote are looked for only while some exist, so a new session costs nothing more.
-      this.#oneX = (await this.sessions.findOne(ANY_ONE_X as never, { projection: { _id: 1 } })) !== null;
+      await this.#oneX.detect();
     } catch (error) {
       throw new SessionStoreError(
         `mongo session store: cannot prepare ${this.db.databaseName}.${this.#options.collectionName} at ${this.#target}: ${messageOf(error)}`,
@@ -324,12 +322,8 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     try {
       record = before ? recordOf(before, id, now) : undefined;
       const never = !before || (before.v === 0 && before.r == null);
-      if (never && this.#oneX && canHaveOneXDocument(id)) {
-        try {
-          oneX = await this.sessions.findOne<OneXDocument>(oneXFilter(id) as never);
-        } catch (error) {
-          throw this.#fail(error, id, 'read (Bottender 1.x session)');
-        }
+      if (never && this.#oneX.applies(id)) {
+        oneX = await this.#oneX.find(id);
         if (oneX) record = fromOneX(oneX, id);
       }
     } catch (error) {
@@ -344,52 +338,8 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
       leases: this.#leases,
       fail: (error, sessionId, what) => this.#fail(error, sessionId, what),
       prepareWrite,
-      afterCommit: oneXId === undefined ? undefined : () => this.#forgetOneX(id, oneXId),
+      afterCommit: oneXId === undefined ? undefined : () => this.#oneX.forget(id, oneXId),
     });
-  }
-
-  /** The 1.x sessions that have no live record of ours, checked in batches. */
-  async *#listOneX(): AsyncIterable<SessionRecord> {
-    const cursor = this.sessions.find<OneXDocument>(ANY_ONE_X as never);
-    try {
-      for (let done = false; !done; ) {
-        const batch: OneXDocument[] = [];
-        while (batch.length < LIST_BATCH) {
-          const doc = await this.#next(cursor);
-          if (!doc) {
-            done = true;
-            break;
-          }
-          if (canHaveOneXDocument(doc.id)) batch.push(doc);
-        }
-        if (batch.length === 0) break;
-        let carried: Set<string>;
-        try {
-          const sids = batch.map((doc) => escapeSessionId(doc.id));
-          const ours = await this.sessions.find(liveRecordsAmong(sids), { projection: { sid: 1 } }).toArray();
-          carried = new Set(ours.map((doc) => doc.sid));
-        } catch (error) {
-          throw this.#fail(error, undefined, 'list');
-        }
-        for (const doc of batch) if (!carried.has(escapeSessionId(doc.id))) yield fromOneX(doc, doc.id);
-      }
-    } finally {
-      await cursor.close().catch(() => {});
-    }
-  }
-
-  /** Deletes the 1.x document of a session carried over. A failure only leaves an unused document. */
-  async #forgetOneX(id: string, oneXId?: unknown): Promise<void> {
-    if (!this.#oneX || !canHaveOneXDocument(id)) return;
-    try {
-      const filter = oneXId === undefined ? oneXFilter(id) : { ...oneXFilter(id), _id: oneXId };
-      await this.sessions.deleteMany(filter as never);
-    } catch (error) {
-      (this.#options.logger ?? consoleLogger).warn(
-        `mongo session store: session ${JSON.stringify(id)} was carried over from Bottender 1.x, but its old document ` +
-          `could not be deleted (${messageOf(error)}); it is no longer read`,
-      );
-    }
   }
 
   async #liveVersion(sid: string, id: string): Promise<number> {
@@ -408,7 +358,6 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     }
   }
 
-
   #sid(id: string): string {
     if (typeof id !== 'string') throw new TypeError(`a session id must be a string, got ${typeof id}`);
     return escapeSessionId(id);
@@ -419,27 +368,6 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     const about = id === undefined ? '' : ` for session ${JSON.stringify(id)}`;
     return new SessionStoreError(`mongo ${what}${about} failed: ${messageOf(error)}`, id, { cause: error });
   }
-}
-
-/** Live records among the given `sid`s (listing checks which 1.x sessions were carried over). */
-function liveRecordsAmong(sids: string[]) {
-  return { ...liveRecords(Date.now()), sid: { $in: sids } };
-}
-
-/** The record of a listed document, which must name its own session. */
-function recordAt(doc: SessionDocument): SessionRecord {
-  let id: unknown;
-  try {
-    id = (JSON.parse(String(doc.r)) as { id?: unknown } | null)?.id;
-  } catch (error) {
-    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not valid JSON (corrupted record)`, undefined, {
-      cause: error,
-    });
-  }
-  if (typeof id !== 'string' || escapeSessionId(id) !== doc.sid) {
-    throw new SessionStoreError(`stored data of document sid ${JSON.stringify(doc.sid)} is not a session record of that sid`);
-  }
-  return recordIn(doc, id);
 }
 
 /** Checks what the conditional updates rely on; returns the TTL in ms (0: keep forever). */
