@@ -108,13 +108,8 @@ export class StoreHealth {
     const now = this.#options.now();
     let outage = this.#down.get(part);
     if (outage === undefined) {
-      outage = { since: now, reason, recent: 0, total: 0, retryAt: now + this.#options.retryEveryMs };
-      this.#down.set(part, outage);
-      this.#logger.warn(
-        `${this.#name}: ${part} is unavailable (${reason}); events that need it are answered 503 ` +
-          `and it is tried again every ${seconds(this.#options.retryEveryMs)}`,
-      );
-      this.#startReports();
+      this.markDown(part, reason);
+      outage = this.#down.get(part)!;
     } else {
       outage.retryAt = now + this.#options.retryEveryMs;
       outage.reason = reason;
@@ -125,6 +120,21 @@ export class StoreHealth {
     return new StoreUnavailableError(`${this.#name}: ${what}${about}: ${part} is unavailable (${reason})`, sessionId, part, {
       cause: error,
     });
+  }
+
+  /**
+   * Marks `part` down without an event (the store saw its connection close): the log says so
+   * once, and events that need it are refused from now on. Does nothing if it is already down.
+   */
+  markDown(part: string, reason: string): void {
+    if (this.#down.has(part)) return;
+    const now = this.#options.now();
+    this.#down.set(part, { since: now, reason, recent: 0, total: 0, retryAt: now + this.#options.retryEveryMs });
+    this.#logger.warn(
+      `${this.#name}: ${part} is unavailable (${reason}); events that need it are answered 503 ` +
+        `and it is tried again every ${seconds(this.#options.retryEveryMs)}`,
+    );
+    this.#startReports();
   }
 
   /** Records that `part` answered: if it was down, it is back, and the log says so with the count. */
