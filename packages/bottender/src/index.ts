@@ -84,7 +84,7 @@ export { CONSOLE_COMMANDS, runConsoleChat } from './console/chat';
 export type { ConsoleChatOptions } from './console/chat';
 export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from './errors';
 export type { DescribeValueOptions } from './errors';
-export { BUILT_IN_DRIVERS as DRIVERS, DRIVER_PACKAGES, PLATFORMS, channelPackage } from './config/drivers';
+export { DRIVER_PACKAGES, PLATFORMS, channelPackage } from './config/drivers';
 export type { Platform } from './config/drivers';
 export { LOG_LEVELS, debugLog, formatWebhookLine, leveledLogger } from './runtime/log';
 export type { DebugLog, LogLevel, WebhookLogEntry } from './runtime/log';

@@ -104,6 +104,20 @@ function loadedWithSecrets(): Map<string, unknown> {
   return withSecrets;
 }
 
+describe('docs/getting-started.md', () => {
+  it("shows the files bottender new --platform line --driver file writes, as they are", () => {
+    const doc = readFileSync(path.join(REPO, 'docs', 'getting-started.md'), 'utf8');
+    const shown = (name: string) => {
+      const block = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith(`// ${name}\n`));
+      return block?.slice(`// ${name}\n`.length);
+    };
+    const bot = bots.find((b) => b.name === 'line-file')!;
+    expect(shown('bottender.config.ts')).toBe(readFileSync(path.join(bot.dir, 'bottender.config.ts'), 'utf8'));
+    const handler = readFileSync(path.join(bot.dir, 'index.ts'), 'utf8');
+    for (const line of shown('index.ts')!.split('\n').filter((l) => l.trim() !== '')) expect(handler).toContain(line);
+  });
+});
+
 describe('a generated bot without secrets', () => {
   it('enables no channel, so the console chat and an empty .env need nothing', async () => {
     const dir = path.join(root, 'no-secrets');
