@@ -25,6 +25,15 @@ const RECORD_COLUMNS = (s: string) => `${s}.platform, COALESCE(${s}.state_json::
 /** The version a fenced write compares with: 0 for an absent, placeholder or expired session. */
 const EFFECTIVE_VERSION = (s: string) => `(CASE WHEN ${s}.expires_at IS NULL OR ${s}.expires_at > now() THEN ${s}.version ELSE 0 END)`;
 
+/**
+ * Makes the statement's own transaction commit without waiting for its WAL flush. Only for the
+ * statements that take, extend or give back a lease: losing one in a server crash only loses a
+ * lease (the fenced write then refuses the event, which is redelivered), and the next durable
+ * commit flushes it anyway. Writes of state and held events stay synchronous: a 2xx means saved.
+ * Called from RETURNING, so it runs exactly when the statement changed a row.
+ */
+const NO_FLUSH_WAIT = `set_config('synchronous_commit', 'off', true)`;
+
 /** `$n` milliseconds from now, or NULL when the parameter is NULL. */
 const FROM_NOW = (param: string) => `now() + ${param}::float8 * interval '1 millisecond'`;
 
@@ -67,7 +76,7 @@ export function statements(names: TableNames) {
 VALUES ($1, $2, 0, now(), $3, ${FROM_NOW('$4')})
 ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
   WHERE s.lease_until IS NULL OR s.lease_until <= now()
-RETURNING ${RECORD_COLUMNS('s')}`,
+RETURNING ${RECORD_COLUMNS('s')}, ${NO_FLUSH_WAIT} AS async_commit`,
 
     /**
      * $1 id, $2 owner token, $3 expected version, $4.. the record (see `written`).
@@ -97,15 +106,16 @@ WHERE s.id = $1 AND s.version = $9 AND (s.expires_at IS NULL OR s.expires_at > n
      * $1 id, $2 owner token. Ends the lease if it is still this event's; a placeholder (no record
      * was ever written under it) is removed instead.
      */
-    release: `WITH gone AS (DELETE FROM ${t} WHERE id = $1 AND lease_owner = $2 AND version = 0 RETURNING 1)
+    release: `WITH gone AS (DELETE FROM ${t} WHERE id = $1 AND lease_owner = $2 AND version = 0 RETURNING ${NO_FLUSH_WAIT})
 UPDATE ${t} SET lease_owner = NULL, lease_until = NULL
-WHERE id = $1 AND lease_owner = $2 AND NOT EXISTS (SELECT 1 FROM gone)`,
+WHERE id = $1 AND lease_owner = $2 AND NOT EXISTS (SELECT 1 FROM gone)
+RETURNING ${NO_FLUSH_WAIT}`,
 
     /** $1 lease ms, $2 ids, $3 owner tokens. Extends the leases still held; returns the tokens renewed. */
     renew: `UPDATE ${t} AS s SET lease_until = ${FROM_NOW('$1')}
 FROM unnest($2::text[], $3::uuid[]) AS l(id, owner)
 WHERE s.id = l.id AND s.lease_owner = l.owner
-RETURNING s.lease_owner::text AS owner`,
+RETURNING s.lease_owner::text AS owner, ${NO_FLUSH_WAIT} AS async_commit`,
 
     /** $1 id. The row, live or not (the store decides what an absent or damaged row means). */
     read: `SELECT ${RECORD_COLUMNS('s')} FROM ${t} AS s WHERE s.id = $1`,
