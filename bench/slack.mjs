@@ -12,6 +12,7 @@
 //   node bench/slack.mjs --quick           1 round, SL1 at 100 channels x 5, after 1,000 warm-up events
 //   node bench/slack.mjs --runs 3 --target ours,bolt --scenario SL2
 //   node bench/slack.mjs --no-build        measure the packages/*/dist already built
+//   node bench/slack.mjs --profile         run the targets under --cpu-prof (bench/results/profiles/slack-*.cpuprofile)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -71,7 +72,7 @@ function parse(argv) {
     } else if (flag === '--no-build') options.build = false;
     else if (flag === '--scenario' || flag === '--scenarios') options.scenarios = value().toUpperCase().split(',');
     else if (flag === '--target' || flag === '--targets') options.targets = value().split(',').flatMap((t) => (t === 'bottender' ? ['bottender-sync', 'bottender-default'] : [t]));
-    else throw new Error(`unknown option ${argv[i]}; usage: node bench/slack.mjs [--quick] [--runs 5] [--no-build] [--scenario SL1,SL2] [--target raw,ours,bolt,bottender-sync,bottender-default]`);
+    else throw new Error(`unknown option ${argv[i]}; usage: node bench/slack.mjs [--quick] [--runs 5] [--no-build] [--profile] [--scenario SL1,SL2] [--target raw,ours,bolt,bottender-sync,bottender-default]`);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1 || options.runs > 9) throw new Error('--runs is 1..9');
   const unknown = [...options.targets.filter((t) => !TARGETS[t]), ...options.scenarios.filter((s) => !SHAPES[s])];
@@ -230,6 +231,7 @@ async function main() {
           BENCH_STORE: 'memory',
           ...target.env,
         },
+        execArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}profiles`, `--cpu-prof-name=slack-${name}.cpuprofile`] : [],
       });
       const warm = await runPhase({ target: child, fakeApi, loadGen, shape: options.warmup, tag: `w${name.replace(/\W/g, '')}`, seed: 7 });
       say(line(`warm-up ${name} (${warm.sent} events)`, warm));

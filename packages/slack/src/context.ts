@@ -19,6 +19,8 @@ import type {
   ViewsUpdateArguments,
   WebClient,
 } from '@slack/web-api';
+// Imported for the declaration merging at the end: `tsc -b` cannot find the module to augment otherwise.
+import type {} from 'bottender';
 import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
 
 import { isObject, requireObject, requireString } from './checks';
