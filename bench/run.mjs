@@ -202,6 +202,7 @@ async function main() {
     `${JSON.stringify({ startedAt, seconds, machine, options, summary, ratios: ratioList, memory, runs }, null, 2)}\n`,
   );
   say(`done in ${seconds.toFixed(0)} s; results in bench/results/latest.json, process logs in ${LOGS.slice(ROOT.length)}`);
+  say('docs/benchmarks.md quotes only published runs: `node bench/docs.mjs --publish` makes this one its "Latest run"');
 }
 
 main().catch(async (error) => {
