@@ -70,6 +70,7 @@ function parse(argv) {
       options.shapes.SL1 = { ...options.shapes.SL1, users: 100, eventsPerUser: 5 };
       options.warmup = { ...WARMUP, users: 100 };
     } else if (flag === '--no-build') options.build = false;
+    else if (flag === '--profile') options.profile = true;
     else if (flag === '--scenario' || flag === '--scenarios') options.scenarios = value().toUpperCase().split(',');
     else if (flag === '--target' || flag === '--targets') options.targets = value().split(',').flatMap((t) => (t === 'bottender' ? ['bottender-sync', 'bottender-default'] : [t]));
     else throw new Error(`unknown option ${argv[i]}; usage: node bench/slack.mjs [--quick] [--runs 5] [--no-build] [--profile] [--scenario SL1,SL2] [--target raw,ours,bolt,bottender-sync,bottender-default]`);

@@ -26,7 +26,8 @@ export function createWebClient(origin: string, accessToken: string, transport: 
     // Failures reach the handler or the runtime's log as SlackApiErrors; the SDK's own log would repeat them.
     logger: SILENT_LOGGER,
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    timeout: 15_000,
+    // No per-call timeout signal (a timer and an AbortSignal per call): the transport's
+    // headersTimeout and bodyTimeout bound every call instead.
     // A response_url or other absolute URL passed as a method name must not leave our origin.
     allowAbsoluteUrls: false,
   });
