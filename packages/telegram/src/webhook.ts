@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 import { WebhookError, type WebhookRequest } from 'bottender/connector';
 
@@ -33,8 +33,9 @@ export class SecretTokenCheck {
   }
 }
 
+// The one-shot `hash` (Node 20.12+) costs a fraction of createHash().update().digest() per request.
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer') as unknown as Buffer;
 }
 
 /**

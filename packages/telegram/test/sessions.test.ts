@@ -1,4 +1,6 @@
-import type { TelegramContext } from '@bottender/telegram';
+import { UPDATE_TYPES } from 'node-telegram-bot-api';
+
+import { isKnownUpdateType, type TelegramContext } from '@bottender/telegram';
 
 import * as fx from './fixtures/events';
 import { startTelegramBot, type TelegramBotHarness } from './harness';
@@ -37,6 +39,11 @@ describe('Telegram sessions: one per chat, for every update type', () => {
       expect(h.store.reads).toBe(0);
       expect(h.store.writes).toBe(0);
     }
+  });
+
+  it('has a fixture and a session rule for every update type of the Bot API the SDK knows', () => {
+    expect(fx.everyUpdateType().map((c) => c.type).sort()).toEqual([...UPDATE_TYPES].sort());
+    expect(UPDATE_TYPES.every((type) => isKnownUpdateType(type))).toBe(true);
   });
 
   it('keys a button press on an inline message (no message) by the user who pressed', async () => {
