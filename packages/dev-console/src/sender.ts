@@ -76,7 +76,14 @@ export class Sender {
         replyHandle: i === 0 || mode.kind !== 'twice' ? built.replyHandle : undefined,
       }),
     );
-    await Promise.all(requests.map((built, i) => this.#post(built, entries[i], before)));
+    if (mode.kind === 'twice') {
+      // A platform redelivers after the first delivery went unanswered in time, so the second
+      // follows the first; "send N at once" is the one that races events against each other.
+      await this.#post(requests[0], entries[0], before);
+      await this.#post(requests[1], entries[1], before);
+    } else {
+      await Promise.all(requests.map((built, i) => this.#post(built, entries[i], before)));
+    }
     await this.options.sessionTouched(first.sessionId);
     return entries;
   }
@@ -176,7 +183,10 @@ export class Sender {
 
 /** A short line for the log and the chat: `text "hi"`, `postback action=buy`. */
 export function summarize(input: InputSelection): string {
-  const values = Object.values(input.values ?? {}).filter((v) => v !== '');
+  const { label, blockId: _blockId, ...rest } = input.values ?? {};
+  // A pressed button is shown by its label, as the platform shows it to the user.
+  const values = Object.values(rest).filter((v) => v !== '');
+  if (label) return `${input.kind} "${label}" (${values.join(' ')})`;
   return values.length === 0 ? input.kind : `${input.kind} ${values.join(' ')}`;
 }
 

@@ -19,7 +19,7 @@ export function ChatPanel({ info, picker, setPicker, entries, onError }) {
 
   useEffect(() => {
     if (transcript.current) transcript.current.scrollTop = transcript.current.scrollHeight;
-  }, [entries.length, entries.at(-1)?.messages.length]);
+  }, [entries]);
 
   const fieldValue = (f) => values[`${input.kind}.${f.name}`] ?? f.value ?? '';
   const source = { kind: sourceKind.kind, user: picker.user, conversation: sourceKind.named ? picker.conversation : undefined };
@@ -75,7 +75,7 @@ export function ChatPanel({ info, picker, setPicker, entries, onError }) {
           onKeyDown=${(e) => e.key === 'Enter' && !busy && submit('once')} />`,
       )}
       <button class="primary" data-testid="send" disabled=${busy} onClick=${() => submit('once')}>Send</button>
-      <button data-testid="send-twice" disabled=${busy} title=${platform.redelivery ? 'sends the event, then the platform\'s redelivery of it (same event id) at once' : 'this platform has no event ids: two events'} onClick=${() => submit('twice')}>Send twice</button>
+      <button data-testid="send-twice" disabled=${busy} title=${platform.redelivery ? 'sends the event, then the platform\'s redelivery of it (same event id) right after' : 'this platform has no event ids: two events'} onClick=${() => submit('twice')}>Send twice</button>
       ${platform.signed
         ? html`<button data-testid="send-bad-signature" disabled=${busy} title="sends it with a signature the channel secret did not make: the connector must refuse it" onClick=${() => submit('bad-signature')}>Bad signature</button>`
         : null}
@@ -91,7 +91,7 @@ function Exchange({ entry: e, platform, act }) {
   const failed = e.outcome !== 'handled' && e.outcome !== 'pending' && e.outcome !== 'no-session';
   return html`<div class="exchange" data-entry=${e.id}>
     ${e.origin === 'page'
-      ? html`<div class="from-user"><div class="msg user">${e.input?.summary}${e.redelivery ? html` <span class="muted">(redelivery)</span>` : null}</div>
+      ? html`<div class="from-user"><div class="msg user">${e.input?.summary}${e.redelivery ? html` <span class="tag">(redelivery)</span>` : null}</div>
           <div class=${`note outcome-${e.outcome}`}>${failed || e.outcome === 'pending' ? OUTCOME_LABELS[e.outcome] ?? e.outcome : ''}${e.error && e.outcome === 'handler-error' ? `: ${e.error.message}` : ''}</div></div>`
       : html`<div class="from-user"><div class="msg user muted">event from the platform</div></div>`}
     ${e.messages.map((batch) =>

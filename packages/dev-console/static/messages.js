@@ -198,7 +198,26 @@ function slackMessage(m, act) {
   </div>`;
 }
 
-const slackText = (t) => (t && typeof t === 'object' ? t.text : t);
+const slackText = (t) => (t && typeof t === 'object' ? (t.type === 'mrkdwn' ? mrkdwn(t.text) : t.text) : t);
+
+/** Slack's mrkdwn, the common part: *bold*, _italic_, ~strike~, `code`, <url|label>. As text nodes, never HTML. */
+function mrkdwn(text) {
+  if (typeof text !== 'string') return text;
+  const parts = [];
+  const pattern = /\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~|`([^`\n]+)`|<(https?:[^|>\s]+)(?:\|([^>]+))?>/g;
+  let last = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    parts.push(text.slice(last, m.index));
+    if (m[1] !== undefined) parts.push(html`<b>${m[1]}</b>`);
+    else if (m[2] !== undefined) parts.push(html`<i>${m[2]}</i>`);
+    else if (m[3] !== undefined) parts.push(html`<s>${m[3]}</s>`);
+    else if (m[4] !== undefined) parts.push(html`<code>${m[4]}</code>`);
+    else parts.push(html`<a href=${m[5]} target="_blank" rel="noopener noreferrer">${m[6] ?? m[5]}</a>`);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
 
 function slackBlock(b, act) {
   switch (b?.type) {

@@ -1,6 +1,8 @@
 import { type Action, Bot, type Logger, MemorySessionStore, type SessionStore } from 'bottender';
 
 import * as line from '@bottender/line';
+import * as slack from '@bottender/slack';
+import * as telegram from '@bottender/telegram';
 import { type DevConsole, type DevConsoleOptions, startDevConsole } from '@bottender/dev-console';
 
 export interface ConsoleHarness {
@@ -42,7 +44,7 @@ export async function startHarness(options: {
     channels: options.channels ?? { line: { enabled: true } },
     initialState: options.initialState,
     expiresIn: options.expiresIn,
-    loadPackage: async (id) => (id === '@bottender/line' ? line : undefined),
+    loadPackage: async (id) => ({ '@bottender/line': line, '@bottender/telegram': telegram, '@bottender/slack': slack })[id],
     snapshotFile: options.snapshotFile,
     port: options.port,
     token: options.token,

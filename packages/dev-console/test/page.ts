@@ -68,6 +68,7 @@ export class ConsolePage {
 
   /** Waits until the state tree shows `value` (JSON) at `path`. */
   async waitForState(path: string, value: string): Promise<void> {
-    await this.page.locator(`[data-testid=state-tree] [data-path="${path}"]`, { hasText: value }).waitFor();
+    const exactly = new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await this.page.locator(`[data-testid=state-tree] [data-path="${path}"]`, { hasText: exactly }).waitFor();
   }
 }
