@@ -16,3 +16,26 @@ describe('the dev console API, LINE', () => {
     }
   });
 });
+
+describe('the page and its UI library', () => {
+  test('served from the package and the installed npm builds, as small as docs/dev-console.md says', async () => {
+    const h = await startHarness({ app: counterApp });
+    try {
+      const page = await fetch(h.devConsole.url);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      // The inline import map is allowed by its hash; nothing else inline may run.
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*';/);
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      let vendor = 0;
+      for (const name of ['preact.js', 'hooks.js', 'htm.js']) {
+        const response = await fetch(`${h.devConsole.url}vendor/${name}`);
+        expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+        vendor += (await response.arrayBuffer()).byteLength;
+      }
+      expect(vendor).toBeGreaterThan(10_000);
+      expect(vendor).toBeLessThan(20_000);
+    } finally {
+      await h.close();
+    }
+  });
+});
