@@ -8,7 +8,7 @@
  * `line:U4af49806...` or `telegram:-100123` read as they are in `psql`. The escaping is one-to-one.
  */
 
-import type { PostgresStoreOptions } from './options';
+import { normalizeOptions, type PostgresStoreOptions, resolveOptions } from './options';
 
 /** The qualified, quoted names of one store's tables and index. */
 export interface TableNames {
@@ -40,12 +40,15 @@ export function tableNames(table: string, schema: string | undefined): TableName
 /**
  * The SQL that creates the tables and the sweep's index, idempotent (`IF NOT EXISTS`). The store
  * runs it at start unless `createTable: false`; teams that run migrations themselves put it in one.
+ * Takes the same options as the store (only `table` and `schema` matter), checked the same way, so
+ * a name that is not a plain identifier is refused rather than printed into SQL.
  *
  * One row per session. `version` 0 rows are placeholders a lease created for a session that has no
  * record yet; they are born expired, so reads skip them and the sweep removes them once unleased.
  */
-export function createTableSql(options: Pick<PostgresStoreOptions, 'table' | 'schema'> = {}): string {
-  const names = tableNames(options.table ?? 'bottender_sessions', options.schema ?? undefined);
+export function createTableSql(options: PostgresStoreOptions | string = {}): string {
+  const { table, schema } = resolveOptions(normalizeOptions(options));
+  const names = tableNames(table, schema);
   return `${names.schema ? `CREATE SCHEMA IF NOT EXISTS ${names.schema};\n\n` : ''}CREATE TABLE IF NOT EXISTS ${names.sessions} (
   -- The session id ('line:U4af49806...'); NUL, lone surrogates and '%' escaped as %XXXX.
   id text COLLATE "C" PRIMARY KEY,

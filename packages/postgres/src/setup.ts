@@ -76,7 +76,7 @@ async function createTables(pool: Pool, names: TableNames): Promise<void> {
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bottender sessions ${names.sessions}`]);
-    await client.query(createTableSql({ table: unquote(names.sessions), schema: names.schema && unquote(names.schema) }));
+    await client.query(createTableSql({ table: unquote(names.sessions), schema: names.schema ? unquote(names.schema) : undefined }));
     await client.query('COMMIT');
   } catch (error) {
     failure = error as Error;

@@ -184,6 +184,9 @@ describe('tables', () => {
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "chat"."bot_sessions" (');
     expect(sql).toContain('CREATE INDEX IF NOT EXISTS "bot_sessions_expires_at" ON "chat"."bot_sessions" (expires_at) WHERE expires_at IS NOT NULL;');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "chat"."bot_sessions_held" (');
+    // The store's own options (a connection string too) are accepted; names that are not plain identifiers are refused.
+    expect(createTableSql('postgres://bot@db/bots')).toBe(createTableSql());
+    expect(() => createTableSql({ table: 'x"; DROP TABLE users; --' })).toThrow(/session\.stores\.postgres\.table must be a name of letters/);
   });
 });
 
