@@ -1,5 +1,5 @@
 import { type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startTestServerOrSkip, type TestMongo, warnSkipped } from './support/mongo-server';
+import { useTestServer } from './support/mongo-server';
 import { StoreFactory, uniqueDbName } from './support/stores';
 
 /**
@@ -7,24 +7,19 @@ import { StoreFactory, uniqueDbName } from './support/stores';
  * outlive its lease: the next event for that session, at another process, proceeds after it,
  * with the state as last committed (the dead process's half-done event left no trace).
  */
-let mongo: TestMongo | undefined;
-let stores: StoreFactory;
+const server = useTestServer('mongo, killed lock holder');
+let stores: StoreFactory | undefined;
 let bots: BotProcess[] = [];
-
-beforeAll(async () => {
-  mongo = await startTestServerOrSkip('mongo, killed lock holder');
-  if (mongo) stores = new StoreFactory(mongo);
-});
 afterAll(async () => {
   await stopAll(bots);
   await stores?.closeAll();
-  await mongo?.dispose();
 });
 
 const LEASE_MS = 1_500;
 
-test('killing the process that holds a lock: the next event proceeds after the lease, from the last commit', async () => {
-  if (!mongo) return warnSkipped('killed lock holder', 'no MongoDB test server');
+server.test('killing the process that holds a lock: the next event proceeds after the lease, from the last commit', async () => {
+  const mongo = server.mongo();
+  stores = new StoreFactory(mongo);
   const dbName = uniqueDbName('crash');
   const settings = { mongoUrl: mongo.url, dbName, lockLeaseMs: LEASE_MS, lockTimeoutMs: 8_000 };
   const [doomed, survivor] = (bots = await Promise.all([spawnBot(settings), spawnBot(settings)]));

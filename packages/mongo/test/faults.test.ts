@@ -4,7 +4,7 @@ import { Bot, type Logger, serve, SessionStoreError, silentLogger } from 'botten
 import { TestConnector } from 'bottender/testing';
 
 import { MongoSessionStore } from '../src';
-import { startTestServerOrSkip, type TestMongo, warnSkipped } from './support/mongo-server';
+import { type TestMongo, useTestServer } from './support/mongo-server';
 import { StoreFactory } from './support/stores';
 
 /**
@@ -12,20 +12,16 @@ import { StoreFactory } from './support/stores';
  * answers (never a crash, never a 200 without a write) while it is gone, and handling that resumes
  * by itself. These tests take their own test server down and bring it back.
  */
-let mongo: TestMongo | undefined;
-let stores: StoreFactory;
+const server = useTestServer('mongo faults');
+let stores: StoreFactory | undefined;
 
-beforeAll(async () => {
-  mongo = await startTestServerOrSkip('mongo faults');
-  if (mongo) stores = new StoreFactory(mongo);
-});
 afterEach(() => stores?.closeAll());
-afterAll(() => mongo?.dispose());
 
+/** A test that takes the test server down or freezes it (skipped when it is not installed). */
 function withOwnMongo(name: string, body: (mongo: TestMongo) => Promise<void>): void {
-  test(name, async () => {
-    if (!mongo?.controllable) return warnSkipped(name, 'needs the MongoDB test server, which the tests take down');
-    await body(mongo);
+  server.test(name, async () => {
+    stores ??= new StoreFactory(server.mongo());
+    await body(server.mongo());
   });
 }
 
@@ -104,7 +100,7 @@ test('serve() refuses to start when MongoDB is unreachable, naming where it look
 
 withOwnMongo('MongoDB going away mid-run: 503s within connectTimeoutMs, the process stays up, and handling resumes by itself', async (mongo) => {
   const logger = recordingLogger();
-  const store = stores.store({ logger, connectTimeoutMs: 800 });
+  const store = stores!.store({ logger, connectTimeoutMs: 800 });
   const { bot, post } = counterBot(store);
   expect([(await post()).status, (await post()).status]).toEqual([200, 200]);
 
@@ -132,7 +128,7 @@ withOwnMongo('MongoDB going away mid-run: 503s within connectTimeoutMs, the proc
 });
 
 withOwnMongo('a frozen MongoDB (connected, not answering) fails the event after commandTimeoutMs; the session is free again after it', async (mongo) => {
-  const store = stores.store({ commandTimeoutMs: 300, lockLeaseMs: 1_500 });
+  const store = stores!.store({ commandTimeoutMs: 300, lockLeaseMs: 1_500 });
   const { post } = counterBot(store);
   expect((await post()).status).toBe(200);
   mongo.pause();

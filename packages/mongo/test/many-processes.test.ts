@@ -1,5 +1,5 @@
 import { type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startTestServerOrSkip, type TestMongo, warnSkipped } from './support/mongo-server';
+import { useTestServer } from './support/mongo-server';
 import { StoreFactory, uniqueDbName } from './support/stores';
 
 /**
@@ -7,22 +7,17 @@ import { StoreFactory, uniqueDbName } from './support/stores';
  * arrive at the same time, spread over the two, while 100 events of 100 other sessions arrive
  * too. No update may be lost or forked, and the busy session must not hold up the others.
  */
-let mongo: TestMongo | undefined;
-let stores: StoreFactory;
+const server = useTestServer('mongo, two bot processes');
+let stores: StoreFactory | undefined;
 let bots: BotProcess[] = [];
-
-beforeAll(async () => {
-  mongo = await startTestServerOrSkip('mongo, two bot processes');
-  if (mongo) stores = new StoreFactory(mongo);
-});
 afterAll(async () => {
   await stopAll(bots);
   await stores?.closeAll();
-  await mongo?.dispose();
 });
 
-test('300 concurrent events of one session over two processes: count 300, 300 handler runs, others in parallel', async () => {
-  if (!mongo) return warnSkipped('two processes', 'no MongoDB test server');
+server.test('300 concurrent events of one session over two processes: count 300, 300 handler runs, others in parallel', async () => {
+  const mongo = server.mongo();
+  stores = new StoreFactory(mongo);
   const dbName = uniqueDbName('two');
   const settings = { mongoUrl: mongo.url, dbName, lockLeaseMs: 5_000, lockTimeoutMs: 30_000, handlerDelayMs: 1 };
   bots = await Promise.all([spawnBot(settings), spawnBot(settings)]);

@@ -1,5 +1,5 @@
 import { type Answer, type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
-import { startTestServerOrSkip, type TestMongo, warnSkipped } from './support/mongo-server';
+import { useTestServer } from './support/mongo-server';
 import { StoreFactory, uniqueDbName } from './support/stores';
 
 /**
@@ -9,18 +9,12 @@ import { StoreFactory, uniqueDbName } from './support/stores';
  * write. The processes stay up and recover on their own. The test server keeps its data across the
  * restart, as a mongod keeps what it acknowledged (journaling).
  */
-let mongo: TestMongo | undefined;
-let stores: StoreFactory;
+const server = useTestServer('mongo, restart under load');
+let stores: StoreFactory | undefined;
 let bots: BotProcess[] = [];
-
-beforeAll(async () => {
-  mongo = await startTestServerOrSkip('mongo, restart under load');
-  if (mongo) stores = new StoreFactory(mongo);
-});
 afterEach(() => stopAll(bots.splice(0)));
 afterAll(async () => {
   await stores?.closeAll();
-  await mongo?.dispose();
 });
 
 const SESSIONS = 10;
@@ -32,8 +26,9 @@ const OUTAGE_AFTER_MS = 800;
 const OUTAGE_MS = 2_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('MongoDB stopped and restarted under load: every event is 200-and-written or an error; none both, none lost', async () => {
-  if (!mongo?.controllable) return warnSkipped('restart under load', 'needs the MongoDB test server, which the tests stop');
+server.test('MongoDB stopped and restarted under load: every event is 200-and-written or an error; none both, none lost', async () => {
+  const mongo = server.mongo();
+  stores = new StoreFactory(mongo);
   const dbName = uniqueDbName('restart');
   const settings = { mongoUrl: mongo.url, dbName, lockLeaseMs: 2_000, lockTimeoutMs: 5_000, connectTimeoutMs: 1_000 };
   bots = await Promise.all([spawnBot(settings), spawnBot(settings)]);

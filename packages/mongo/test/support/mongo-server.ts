@@ -125,12 +125,20 @@ export function realMongo(url: string): TestMongo {
   };
 }
 
-/** The test server when installed (else undefined: see {@link mongoAvailability}). */
-export async function startTestServerOrSkip(suite: string): Promise<TestMongo | undefined> {
-  return mongoAvailability(suite).testServer ? startTestServer() : undefined;
-}
-
-/** Warns loudly that one test did not run; the tests call it when their precondition is missing. */
-export function warnSkipped(test: string, why: string): void {
-  console.warn(`!!! SKIPPED ${JSON.stringify(test)}: ${why}`);
+/**
+ * For a file whose tests need the test server (to stop, restart or freeze it): decides now whether
+ * it is installed (see {@link mongoAvailability}: in CI its absence fails the file), starts it
+ * before the file's tests and stops it after them. `test` defines a test that Jest reports as
+ * skipped when the server is not installed.
+ */
+export function useTestServer(suite: string): { mongo: () => TestMongo; test: jest.It } {
+  const available = mongoAvailability(suite).testServer;
+  let mongo: TestMongo | undefined;
+  if (available) {
+    beforeAll(async () => {
+      mongo = await startTestServer();
+    });
+    afterAll(() => mongo?.dispose());
+  }
+  return { mongo: () => mongo!, test: available ? test : test.skip };
 }
