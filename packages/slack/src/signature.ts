@@ -1,4 +1,5 @@
-import { verifySlackRequest } from '@slack/bolt';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
 import { WebhookError, type WebhookRequest } from 'bottender/connector';
 
 /** How far a request's timestamp may be from the clock, either way: Slack's 5 minutes. */
@@ -11,10 +12,12 @@ const TIMESTAMP = /^[0-9]{1,12}$/;
  * Checks that Slack sent this request, before anything in it is parsed: `X-Slack-Signature` is
  * `v0=` + HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<raw body>` under the signing secret.
  *
- * The header checks come first and are this package's (Bolt's helper assumes both headers exist
- * and only refuses timestamps in the past); the HMAC and its constant-time comparison are Bolt's
- * `verifySlackRequest`. A timestamp more than 5 minutes before or after `nowMs` is refused, so a
- * captured request cannot be replayed later. Every refusal is a 401 with a fixed text.
+ * The headers are checked first (present, well formed), then the timestamp: more than 5 minutes
+ * before or after `nowMs` is refused, so a captured request cannot be replayed later. Then one
+ * HMAC over the raw bytes, compared with `crypto.timingSafeEqual`. Bolt's `verifySlackRequest`
+ * does the same comparison but assumes both headers exist, refuses only past timestamps, and
+ * compares through `tsscmp`, which computes two more HMACs under a fresh random key per request:
+ * 3 to 4 times the CPU of this check, on every event. Every refusal is a 401 with a fixed text.
  *
  * Returns the body as text, which the caller parses.
  */
@@ -33,16 +36,11 @@ export function verifySlackSignature(request: WebhookRequest, signingSecret: str
   if (Math.abs(nowMs / 1000 - seconds) > MAX_CLOCK_SKEW_SECONDS) {
     throw new WebhookError(401, 'X-Slack-Request-Timestamp is more than 5 minutes from the server clock');
   }
-  const body = request.rawBody.toString('utf8');
-  try {
-    verifySlackRequest({
-      signingSecret,
-      body,
-      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': seconds },
-      nowMilliseconds: nowMs,
-    });
-  } catch (error) {
-    throw new WebhookError(401, 'invalid signature', { cause: error });
+  const expected = createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(request.rawBody).digest();
+  // The format check above makes this 32 bytes, as long as `expected`.
+  if (!timingSafeEqual(Buffer.from(signature.slice(3), 'hex'), expected)) {
+    throw new WebhookError(401, 'invalid signature');
   }
+  const body = request.rawBody.toString('utf8');
   return body;
 }
