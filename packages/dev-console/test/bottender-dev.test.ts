@@ -13,10 +13,10 @@ beforeAll(() => {
 });
 afterAll(removeBotFolders);
 
-/** A bot folder with LINE enabled and no credentials at all, and the two packages installed (linked). */
-function botFolder(): string {
+/** A bot folder with LINE enabled (without credentials unless given) and the two packages installed (linked). */
+function botFolder(line = '{ enabled: true }'): string {
   const dir = makeBotFolder({
-    'bottender.config.js': "module.exports = { initialState: { count: 0 }, channels: { line: { enabled: true } } };\n",
+    'bottender.config.js': `module.exports = { initialState: { count: 0 }, channels: { line: ${line} } };\n`,
     'index.js': COUNTER_CJS,
   });
   mkdirSync(path.join(dir, 'node_modules', '@bottender'), { recursive: true });
@@ -65,4 +65,29 @@ describe('bottender dev --web-only', () => {
     }
     expect(await exited).toBe(0);
   }, 90_000);
+});
+
+describe('bottender dev', () => {
+  test('serves the webhooks and the page; the page signs with the configured channel secret', async () => {
+    const dir = botFolder("{ enabled: true, accessToken: 'a-real-looking-token', channelSecret: 'a-real-looking-secret' }");
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--host', '127.0.0.1'], { cwd: dir, env: cleanEnv(), stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const [, url] = await waitFor(() => out, /Dev console: (http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/)\n/, 30_000);
+      const [, webhook] = await waitFor(() => out, /line: (http:\/\/127\.0\.0\.1:\d+\/webhooks\/line)\n/);
+      // The real webhook refuses an unsigned request, as it always does.
+      expect((await fetch(webhook, { method: 'POST', body: '{}' })).status).toBe(401);
+      const response = await fetch(`${url}api/send`, {
+        method: 'POST',
+        body: JSON.stringify({ platform: 'line', source: { kind: 'group', user: 'alice', conversation: 'team' }, input: { kind: 'text', values: { text: 'hi' } } }),
+      });
+      const sent = (await response.json()) as any;
+      expect(sent.entries[0]).toMatchObject({ outcome: 'handled', messages: [{ messages: [{ type: 'text', text: 'Count: 1' }] }] });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
