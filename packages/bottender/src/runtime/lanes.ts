@@ -11,44 +11,44 @@ export interface LaneJob {
   start(): void;
 }
 
-interface Lane {
-  /** Jobs waiting behind the one that holds the lane. */
-  readonly waiting: LaneJob[];
-}
+/** A busy lane with nobody waiting: no array is made until a second job comes (the usual case). */
+const NOBODY_WAITING = null;
 
 export class SessionLanes {
-  readonly #lanes = new Map<string, Lane>();
+  /** Busy lanes by session id, with the jobs waiting behind the one that holds each. */
+  readonly #lanes = new Map<string, LaneJob[] | typeof NOBODY_WAITING>();
 
   /** Queues `job` in lane `id`; it starts at once when the lane is free. */
   enter(id: string, job: LaneJob): void {
-    const lane = this.#lanes.get(id);
-    if (lane === undefined) {
-      this.#lanes.set(id, { waiting: [] });
+    const waiting = this.#lanes.get(id);
+    if (waiting === undefined) {
+      this.#lanes.set(id, NOBODY_WAITING);
       job.start();
+    } else if (waiting === NOBODY_WAITING) {
+      this.#lanes.set(id, [job]);
     } else {
-      lane.waiting.push(job);
+      waiting.push(job);
     }
   }
 
   /** Like {@link enter}, but `job` goes first among the waiting jobs (held events before new ones). */
   enterFirst(id: string, job: LaneJob): void {
-    const lane = this.#lanes.get(id);
-    if (lane === undefined) this.enter(id, job);
-    else lane.waiting.unshift(job);
+    const waiting = this.#lanes.get(id);
+    if (waiting === undefined || waiting === NOBODY_WAITING) this.enter(id, job);
+    else waiting.unshift(job);
   }
 
   /** The job holding lane `id` is done: the next waiting one starts. */
   leave(id: string): void {
-    const lane = this.#lanes.get(id);
-    if (lane === undefined) return;
-    const next = lane.waiting.shift();
+    const waiting = this.#lanes.get(id);
+    const next = waiting ? waiting.shift() : undefined;
     if (next === undefined) this.#lanes.delete(id);
     else next.start();
   }
 
   /** Takes a waiting job out of lane `id`; false when it is not waiting there (it started). */
   withdraw(id: string, job: LaneJob): boolean {
-    const waiting = this.#lanes.get(id)?.waiting;
+    const waiting = this.#lanes.get(id);
     const index = waiting ? waiting.indexOf(job) : -1;
     if (index === -1) return false;
     waiting!.splice(index, 1);

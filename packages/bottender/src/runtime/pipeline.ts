@@ -12,6 +12,8 @@
  */
 import {
   ACKNOWLEDGED_OUTCOMES,
+  type AnswerSlot,
+  AnswerTooLateError,
   type Connector,
   type ConnectorTransports,
   type Delivery,
@@ -32,7 +34,6 @@ import {
   type SessionTransaction,
 } from '../session/types';
 import { type Action, runAction } from './action';
-import { AnswerBox } from './answer';
 import { isHeldEventStore } from './held';
 import { KeyedQueue } from './keyed-queue';
 import { type LaneJob, SessionLanes } from './lanes';
@@ -107,8 +108,11 @@ export interface PipelineSettings {
 type Phase = 'waiting' | 'starting' | 'running' | 'done';
 
 /** One event on its way through the pipeline. */
-class EventRun implements Expiring, LaneJob {
+class EventRun implements Expiring, LaneJob, AnswerSlot {
   expiresAt = 0;
+  sweepPrev: Expiring | undefined = undefined;
+  sweepNext: Expiring | undefined = undefined;
+  sweeping = false;
   phase: Phase = 'waiting';
   /** Given up at a bound: whatever its handler does from now on is ignored. */
   abandoned = false;
@@ -128,8 +132,12 @@ class EventRun implements Expiring, LaneJob {
   handlerMs: number | undefined = undefined;
   handlerError: unknown = undefined;
   resolveDelivery!: (result: EventResult) => void;
-  onDone!: () => void;
-  readonly answer: AnswerBox;
+  /** Which lanes to leave when done: 1 its session's, 2 the pair's, 0 none (no session, or run by a recovery job). */
+  laneMode: 0 | 1 | 2 = 0;
+  /** The handler's answer body (this run is the context's {@link AnswerSlot}). */
+  answerValue: unknown = undefined;
+  /** Set when the answer went out without the handler's body: `set` then throws. */
+  answerClosedAfterMs: number | undefined = undefined;
 
   constructor(
     readonly pipeline: Pipeline,
@@ -138,8 +146,25 @@ class EventRun implements Expiring, LaneJob {
     readonly id: string | undefined,
     readonly eventId: string | undefined,
     readonly receivedAt: number,
-  ) {
-    this.answer = new AnswerBox(connector.platform);
+  ) {}
+
+  set(body: unknown): void {
+    if (this.answerClosedAfterMs !== undefined) throw new AnswerTooLateError(this.connector.platform, this.answerClosedAfterMs);
+    this.answerValue = body;
+  }
+
+  /** The answer went out without the handler's body, `afterMs` after the event arrived. */
+  closeAnswer(afterMs: number): void {
+    this.answerClosedAfterMs ??= afterMs;
+    this.answerValue = undefined;
+  }
+
+  onDone(): void {
+    if (this.laneMode === 1) this.pipeline.lanes.leave(this.id!);
+    else if (this.laneMode === 2) {
+      this.pipeline.lanes.leave(this.lanes!.second);
+      this.pipeline.lanes.leave(this.lanes!.first);
+    }
   }
 
   start(): void {
@@ -223,7 +248,8 @@ export class Pipeline {
       return Promise.resolve({ outcome: 'failed', error });
     }
     const id = inLane ?? (key === undefined || key === '' ? undefined : sessionIdOf(connector.platform, key));
-    const receivedAt = options?.receivedAt ?? Date.now();
+    const now = Date.now();
+    const receivedAt = options?.receivedAt ?? now;
     const run = new EventRun(this, connector, event, id, eventId, receivedAt);
     if (this.observers.size > 0) run.enteredAt = Date.now();
     const result = new Promise<EventResult>((resolve) => (run.resolveDelivery = resolve));
@@ -231,15 +257,11 @@ export class Pipeline {
     // A held event run again has no platform waiting for it: no deadline.
     const deadlineMs = inLane === undefined ? (options?.deadlineMs ?? connector.answerDeadlineMs) : undefined;
     if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) this.#armDeadline(run, deadlineMs);
-    run.expiresAt = Date.now() + this.#settings.lockTimeoutMs;
+    run.expiresAt = now + this.#settings.lockTimeoutMs;
     this.#sweep.add(run);
 
-    if (id === undefined) {
-      run.onDone = noop;
-      run.start();
-    } else if (inLane !== undefined) {
-      // A held event run by its session's recovery job, which holds the lane already.
-      run.onDone = noop;
+    if (id === undefined || inLane !== undefined) {
+      // No session, or a held event run by its session's recovery job (which holds the lane).
       run.start();
     } else {
       if (this.pendingHeld.size > 0 && this.pendingHeld.has(id)) {
@@ -248,16 +270,13 @@ export class Pipeline {
       }
       if (predecessor !== undefined && predecessor !== '' && predecessor !== key) {
         run.predecessorId = sessionIdOf(connector.platform, predecessor);
-        run.onDone = () => {
-          this.lanes.leave(run.lanes!.second);
-          this.lanes.leave(run.lanes!.first);
-        };
+        run.laneMode = 2;
         const [first, second] = id < run.predecessorId ? [id, run.predecessorId] : [run.predecessorId, id];
         const outer: LaneJob = { start: () => this.lanes.enter(second, run) };
         run.lanes = { first, second, outer };
         this.lanes.enter(first, outer);
       } else {
-        run.onDone = () => this.lanes.leave(id);
+        run.laneMode = 1;
         this.lanes.enter(id, run);
       }
     }
@@ -321,7 +340,7 @@ export class Pipeline {
         event,
         session,
         state: cell,
-        answer: run.answer,
+        answer: run,
       }));
       const ok = await this.#runHandler(context, id, run);
       if (run.abandoned) return;
@@ -364,7 +383,7 @@ export class Pipeline {
         event,
         session: null,
         state: null,
-        answer: run.answer,
+        answer: run,
       }));
       await this.#runHandler(context, '(no session)', run);
       if (run.abandoned) return;
@@ -385,7 +404,7 @@ export class Pipeline {
     run.abandoned = true;
     const bound = waiting ? this.#settings.lockTimeoutMs : this.#settings.handlerTimeoutMs;
     const error = new EventTimeoutError(run.id, waiting ? 'waiting' : 'running', bound);
-    run.answer.close(Date.now() - run.receivedAt);
+    run.closeAnswer(Date.now() - run.receivedAt);
     if (!waiting) {
       // Its queued messages must not announce state that is not saved; later calls are ignored.
       run.context?.[discardContext]();
@@ -441,7 +460,7 @@ export class Pipeline {
       if (run.deferred) run.deferred.resolve(outcome);
       else if (!run.delivered) {
         run.delivered = true;
-        run.resolveDelivery({ outcome, answer: run.answer.value, error });
+        run.resolveDelivery({ outcome, answer: run.answerValue, error });
       }
       if (--this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
     };
@@ -471,7 +490,7 @@ export class Pipeline {
   #deadlineReached(run: EventRun, deadlineMs: number): void {
     run.deadlineTimer = undefined;
     if (run.phase === 'done' || run.delivered) return;
-    run.answer.close(deadlineMs);
+    run.closeAnswer(deadlineMs);
     let resolve!: (outcome: EventOutcomeKind) => void;
     const settled = new Promise<EventOutcomeKind>((r) => (resolve = r));
     run.deferred = { settled, resolve };
@@ -609,4 +628,3 @@ function isReportedOutage(error: unknown): boolean {
   return error instanceof StoreUnavailableError || (error as Error | undefined)?.name === 'StoreUnavailableError';
 }
 
-function noop(): void {}

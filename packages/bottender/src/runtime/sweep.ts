@@ -1,8 +1,9 @@
 /**
  * Bounds without a timer per event. Every event in flight has a time by which it must be done
  * (its wait for the session, then its run); one interval, running only while something is
- * registered, checks them all. An event that finishes in time costs a Set insert and delete,
- * not a setTimeout and clearTimeout: the hot path stays as it was (docs/benchmarks.md).
+ * registered, checks them all. Entries are kept in an intrusive list (their own `sweepPrev` and
+ * `sweepNext` fields): registering and removing an event costs two pointer writes, no allocation
+ * and no hash table, so the hot path stays as it was (docs/benchmarks.md).
  */
 
 /** Something that must be done by `expiresAt` (epoch ms, on the sweep's clock). */
@@ -10,10 +11,15 @@ export interface Expiring {
   expiresAt: number;
   /** Called once, from the sweep, when `expiresAt` has passed while still registered. */
   expire(): void;
+  /** The sweep's links; undefined while not registered. */
+  sweepPrev: Expiring | undefined;
+  sweepNext: Expiring | undefined;
+  sweeping: boolean;
 }
 
 export class ExpirySweep {
-  readonly #entries = new Set<Expiring>();
+  #head: Expiring | undefined = undefined;
+  #size = 0;
   readonly #tickMs: number;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
@@ -28,7 +34,13 @@ export class ExpirySweep {
   }
 
   add(entry: Expiring): void {
-    this.#entries.add(entry);
+    if (entry.sweeping) return;
+    entry.sweeping = true;
+    entry.sweepPrev = undefined;
+    entry.sweepNext = this.#head;
+    if (this.#head !== undefined) this.#head.sweepPrev = entry;
+    this.#head = entry;
+    this.#size++;
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#tick(), this.#tickMs);
       // A bound must never keep the process alive by itself.
@@ -37,11 +49,18 @@ export class ExpirySweep {
   }
 
   delete(entry: Expiring): void {
-    this.#entries.delete(entry);
+    if (!entry.sweeping) return;
+    entry.sweeping = false;
+    const { sweepPrev: prev, sweepNext: next } = entry;
+    if (prev === undefined) this.#head = next;
+    else prev.sweepNext = next;
+    if (next !== undefined) next.sweepPrev = prev;
+    entry.sweepPrev = entry.sweepNext = undefined;
+    this.#size--;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** Stops the interval (the bot is closing); registered entries no longer expire. */
@@ -51,17 +70,19 @@ export class ExpirySweep {
   }
 
   #tick(): void {
-    if (this.#entries.size === 0) {
+    if (this.#size === 0) {
       // Idle: stop until the next registration, so an idle bot has no timer at all.
       this.stop();
       return;
     }
     const now = this.#now();
-    for (const entry of this.#entries) {
-      if (entry.expiresAt <= now) {
-        this.#entries.delete(entry);
-        entry.expire();
-      }
+    const expired: Expiring[] = [];
+    for (let entry = this.#head; entry !== undefined; entry = entry.sweepNext) {
+      if (entry.expiresAt <= now) expired.push(entry);
+    }
+    for (const entry of expired) {
+      this.delete(entry);
+      entry.expire();
     }
   }
 }
