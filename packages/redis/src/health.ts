@@ -53,7 +53,18 @@ export class RedisHealth {
   watch(closing: () => boolean): void {
     const client = this.#client;
     client.on('error', () => {}); // attempts fail while Redis is away; the gate reports the outage
-    if (client instanceof Cluster) return;
+    if (client instanceof Cluster) {
+      // A node whose connection fails or is dropped is down for its sessions from now on, before
+      // the events already waiting on it have run out of client retries.
+      client.on('node error', (error: unknown, node: string) => {
+        if (!closing() && typeof node === 'string' && isOutage(error)) this.#gate.markDown(node, reasonOf(error));
+      });
+      client.on('-node', (redis: Redis) => {
+        const { host, port } = redis.options;
+        if (!closing() && host && port) this.#gate.markDown(`${host}:${port}`, 'the cluster dropped its connection');
+      });
+      return;
+    }
     let up = false;
     client.on('ready', () => {
       up = true;
@@ -84,6 +95,10 @@ export function isOutage(error: unknown): boolean {
   if (error instanceof SessionStoreError) return false; // ours: damaged data, conflicts, ...
   if (error instanceof ReplyError) return OUTAGE_REPLIES.test((error as Error).message);
   return error instanceof Error; // connection closed or refused, not writeable, timed out, cluster unreachable
+}
+
+function reasonOf(error: unknown): string {
+  return ((error as Error | undefined)?.message ?? String(error)).split('\n')[0].slice(0, 200);
 }
 
 /**

@@ -15,8 +15,10 @@ import { TestConnector } from '../../../bottender/src/testing/test-connector';
 export async function start(): Promise<void> {
   const env = process.env;
   const delayMs = Number(env.BOT_HANDLER_DELAY_MS ?? 0);
+  const nodes = env.BOT_REDIS_NODES ? (JSON.parse(env.BOT_REDIS_NODES) as { host: string; port: number }[]) : undefined;
   const store = createStore({
-    url: env.BOT_REDIS_URL,
+    url: nodes ? undefined : env.BOT_REDIS_URL,
+    nodes,
     keyPrefix: env.BOT_KEY_PREFIX,
     lockLeaseMs: env.BOT_LEASE_MS ? Number(env.BOT_LEASE_MS) : undefined,
     lockRetryMs: 5,

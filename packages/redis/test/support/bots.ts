@@ -38,6 +38,8 @@ export interface BotProcess {
 
 export interface BotSettings {
   redisUrl: string;
+  /** Startup nodes of a Redis Cluster, instead of `redisUrl`. */
+  clusterNodes?: { host: string; port: number }[];
   keyPrefix: string;
   lockLeaseMs?: number;
   lockTimeoutMs?: number;
@@ -54,6 +56,7 @@ export function spawnBot(settings: BotSettings): Promise<BotProcess> {
     env: {
       ...process.env,
       BOT_REDIS_URL: settings.redisUrl,
+      BOT_REDIS_NODES: settings.clusterNodes ? JSON.stringify(settings.clusterNodes) : '',
       BOT_KEY_PREFIX: settings.keyPrefix,
       BOT_LEASE_MS: String(settings.lockLeaseMs ?? 10_000),
       BOT_LOCK_TIMEOUT_MS: String(settings.lockTimeoutMs ?? 10_000),
