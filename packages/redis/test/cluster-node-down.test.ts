@@ -70,7 +70,7 @@ it('a killed master: its sessions get 503 at once, the others carry on, a few lo
       `(slowest ${refusedMs[refusedMs.length - 1]} ms); ${othersDuring.length} events of other nodes' sessions during the outage, all 200; ` +
       `stderr lines per process: ${logLines.join(', ')}; outage ${upAt - downAt} ms`,
   );
-  expect(medianRefusal).toBeLessThan(100);
+  expect(medianRefusal).toBeLessThan(1_000); // a few ms on an idle machine; ~2.8 s before the gate
   for (const bot of bots) {
     expect(bot.stderr.length).toBeLessThanOrEqual(12);
     expect(bot.stderr.some((line) => /is unavailable \(/.test(line))).toBe(true);
