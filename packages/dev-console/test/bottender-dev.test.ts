@@ -36,6 +36,10 @@ describe('bottender dev --web-only', () => {
     try {
       const [, url] = await waitFor(() => out, /Dev console: (http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/)\n/, 30_000);
       expect(out).not.toMatch(/listening/); // no webhook server
+      // The page and its modules, from the built package.
+      for (const file of ['', 'static/app.js', 'static/style.css', 'vendor/preact.js', 'vendor/hooks.js', 'vendor/htm.js']) {
+        expect([file, (await fetch(`${url}${file}`)).status]).toEqual([file, 200]);
+      }
       const api = async (method: string, route: string, body?: unknown) => {
         const response = await fetch(`${url}api/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
         return (await response.json()) as any;
