@@ -152,8 +152,13 @@ export class EventLog {
     }
     const key = sent.sessionId ?? '';
     let waiting = this.#unclaimed.get(key);
-    if (!waiting) this.#unclaimed.set(key, (waiting = []));
+    if (!waiting) {
+      this.#unclaimed.set(key, (waiting = []));
+      // Bounded: messages no event ever claims (sent from outside any event) are dropped oldest first.
+      if (this.#unclaimed.size > 1000) this.#unclaimed.delete(this.#unclaimed.keys().next().value!);
+    }
     waiting.push({ via: sent.via, messages: sent.messages, at });
+    if (waiting.length > 100) waiting.shift();
   }
 
   /** Gives `entry` the messages sent to its session since the last claim; see {@link addMessages}. */
