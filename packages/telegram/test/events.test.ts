@@ -1,4 +1,4 @@
-import { TelegramEvent } from '@bottender/telegram';
+import { createConnector, TelegramEvent } from '@bottender/telegram';
 
 import * as fx from './fixtures/events';
 
@@ -103,4 +103,16 @@ describe('TelegramEvent', () => {
       expect(e.text).toBeUndefined();
     }
   });
+
+  it('is rebuilt from its stored rawEvent (an update held in the store across a restart)', async () => {
+    const connector = createConnector({ accessToken: '7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw8', polling: true });
+    const update = fx.callbackQuery('vote:1', { chat: fx.FORUM, topic: 3 });
+    const restored = connector.restoreEvent(JSON.parse(JSON.stringify(update)));
+    expect([restored.id, restored.type, restored.payload, restored.chatId, restored.threadId]).toEqual([
+      String(update.update_id), 'callback_query', 'vote:1', fx.FORUM.id, 3,
+    ]);
+    expect(() => connector.restoreEvent({ message: {} })).toThrow('a held Telegram event is not an update');
+    await connector.close();
+  });
 });
+
