@@ -35,6 +35,11 @@ export interface SessionRecord<State extends AnyState = AnyState> {
   version: number;
   /** Ids of recently committed events, oldest first, bounded (invariant 4). */
   eventIds: string[];
+  /**
+   * The version of the state's shape (config `stateVersion`), when the project declares one;
+   * absent means 1. State migrations bring older records up to date (docs/operating.md).
+   */
+  stateVersion?: number;
 }
 
 /** Options of one fenced write. */

@@ -30,3 +30,17 @@ export type { Logger } from '../runtime/logger';
 /** Fast refusal and quiet reporting while a store (or a part of it) is down. */
 export { StoreHealth, StoreUnavailableError } from '../runtime/store-health';
 export type { StoreHealthOptions } from '../runtime/store-health';
+/** Operating sessions from outside a conversation (the `bottender session` commands use these). */
+export {
+  deleteSession,
+  exportSessions,
+  getSession,
+  ImportFileError,
+  importSessions,
+  listSessions,
+  parseImportLine,
+  patchSessionState,
+  setSessionState,
+  updateSession,
+} from './operations';
+export type { ImportOptions, ImportResult, ListOptions, OperationOptions, RecordChange } from './operations';
