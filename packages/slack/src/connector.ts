@@ -13,6 +13,7 @@ import {
   type WebhookRequest,
 } from 'bottender/connector';
 
+import { ChatClient } from './chat-client';
 import { SlackContext, type SlackContextServices } from './context';
 import { DmChannels } from './dm-channels';
 import type { SlackEvent } from './event';
@@ -55,7 +56,12 @@ export class SlackConnector implements Connector<SlackEvent, SlackContext>, Conn
     this.#transport = createSlackTransport();
     this.#client = createWebClient(this.#options.origin, this.#options.accessToken, this.#transport);
     this.#dms = new DmChannels(this.#client);
-    this.#services = { client: this.#client, transport: this.#transport, origin: this.#options.origin };
+    this.#services = {
+      client: this.#client,
+      chat: new ChatClient(this.#options.origin, this.#options.accessToken, this.#transport),
+      transport: this.#transport,
+      origin: this.#options.origin,
+    };
   }
 
   /** The SDK's Web API client this connector uses (the bot token). */

@@ -23,6 +23,7 @@ import type {
 import type {} from 'bottender';
 import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
 
+import type { ChatClient } from './chat-client';
 import { isObject, requireObject, requireString } from './checks';
 import { snakeKeys, wrapMetadata } from './compat';
 import type { SlackEvent } from './event';
@@ -58,6 +59,8 @@ type WithOptionalTrigger<T> = DistributiveOmit<T, 'trigger_id' | 'interactivity_
 /** Everything a {@link SlackContext} needs from its connector. */
 export interface SlackContextServices {
   client: WebClient;
+  /** chat.postMessage and chat.postEphemeral, on the hot path. */
+  chat: ChatClient;
   transport: SlackTransport;
   origin: string;
 }
@@ -250,13 +253,15 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
   }
 
   #post(method: string, args: ChatPostMessageArguments): void {
-    this.#later(method, (c) => c.chat.postMessage(args), args, 'chat.postMessage');
+    const chat = this.#services.chat;
+    this.#outbox.add(method, () => chat.postMessage(args));
   }
 
   #postEphemeral(method: string, options: object): void {
     const args = this.#message(method, options) as unknown as Record<string, unknown>;
     args.user ??= this.#requireUser(method);
-    this.#later(method, (c) => c.chat.postEphemeral(args as unknown as ChatPostEphemeralArguments), args, 'chat.postEphemeral');
+    const chat = this.#services.chat;
+    this.#outbox.add(method, () => chat.postEphemeral(args as unknown as ChatPostEphemeralArguments));
   }
 
   /** `{ text }` for a string, the object's fields (snake_cased) for an object. */
@@ -303,10 +308,10 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
     return args;
   }
 
-  /** Queues a Web API call (`apiMethod`) for after the commit; `method` is the context's method that queued it. */
-  #later<A>(method: string, call: (client: WebClient, args: A) => Promise<unknown>, args: A, apiMethod = method): void {
+  /** Queues a WebClient call for after the commit; `method` names it (`chat.update`, ...). */
+  #later<A>(method: string, call: (client: WebClient, args: A) => Promise<unknown>, args: A): void {
     const client = this.client;
-    this.#outbox.add(method, () => callSlack(apiMethod, () => call(client, args)));
+    this.#outbox.add(method, () => callSlack(method, () => call(client, args)));
   }
 
   #requireText(method: string, text: unknown): void {

@@ -38,6 +38,7 @@ describe('SlackContext calls', () => {
       expect(writesWhenQueued).toBe(0);
       const [call] = h.api.callsOf('chat.postMessage');
       expect(call.authorization).toBe(`Bearer ${h.api.botToken}`);
+      expect(call.contentType).toBe('application/json; charset=utf-8');
       expect(call.args).toMatchObject({ channel: fx.GENERAL, text: 'hello' });
       expect(call.args.thread_ts).toBeUndefined();
     });
@@ -63,7 +64,7 @@ describe('SlackContext calls', () => {
     it('sends extra fields (blocks, unfurl_links) along', async () => {
       handler = (context) => context.sendText('fallback', { blocks: [{ type: 'divider' }], unfurl_links: false });
       await h.postEvent(fx.eventCallback(fx.message('hi')));
-      expect(h.api.callsOf('chat.postMessage')[0].args).toMatchObject({ text: 'fallback', blocks: [{ type: 'divider' }], unfurl_links: 'false' });
+      expect(h.api.callsOf('chat.postMessage')[0].args).toMatchObject({ text: 'fallback', blocks: [{ type: 'divider' }], unfurl_links: false });
     });
 
     it.each([
@@ -211,7 +212,7 @@ describe('SlackContext calls', () => {
         'chat.scheduleMessage',
         'chat.postMessage',
       ]);
-      expect(h.api.calls[0].args).toMatchObject({ channel: fx.GENERAL, text: 'hi', thread_ts: '1700000000.000100', unfurl_links: 'false' });
+      expect(h.api.calls[0].args).toMatchObject({ channel: fx.GENERAL, text: 'hi', thread_ts: '1700000000.000100', unfurl_links: false });
       expect(h.api.calls[1].args).toMatchObject({ channel: fx.GENERAL, ts: '1700000000.000200', text: 'edited' });
     });
 
@@ -269,6 +270,14 @@ describe('SlackContext calls', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);
       expect(h.api.textsIn(fx.GENERAL)).toEqual(['eventually']);
       expect(h.errors).toEqual([]);
+    });
+
+    it('does not post again after an answer that was not Slack\'s (it may have been posted)', async () => {
+      h.api.failNext('chat.postMessage', '<html>502 Bad Gateway</html>', 502);
+      handler = (context) => context.sendText('once');
+      await h.postEvent(fx.eventCallback(fx.message('hi')));
+      expect(h.api.callsOf('chat.postMessage')).toHaveLength(1);
+      expect(h.errors[0].error).toMatchObject({ method: 'chat.postMessage', code: 'http_502', status: 502 });
     });
 
     it('reports a wrong token as invalid_auth', async () => {
