@@ -14,7 +14,7 @@ import {
   serializeRecord,
   VersionConflictError,
   type WriteOptions,
-} from 'bottender';
+} from 'bottender/store';
 import type { HeldEvent, HeldEventStore } from 'bottender/store';
 import { Cluster, type Redis } from 'ioredis';
 
