@@ -1,4 +1,5 @@
 import type { Logger } from 'bottender';
+import { describeValue, unknownKeyMessage } from 'bottender/store';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -96,7 +97,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   }
   for (const key of Object.keys(options)) {
     if (!(KNOWN as readonly string[]).includes(key)) {
-      throw new TypeError(`${NAME}.${key} is not an option of the redis driver (known: ${KNOWN.join(', ')})`);
+      throw new TypeError(unknownKeyMessage(NAME, key, KNOWN));
     }
   }
   const o = options as Record<string, unknown>;
@@ -229,7 +230,8 @@ function optionalString(o: Record<string, unknown>, key: string, nonEmpty: boole
   const value = o[key];
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || (nonEmpty && value === '')) {
-    throw new TypeError(`${NAME}.${key} must be a ${nonEmpty ? 'non-empty ' : ''}string, got ${describe(value)}`);
+    const got = key === 'password' ? describeValue(value) : describe(value);
+    throw new TypeError(`${NAME}.${key} must be a ${nonEmpty ? 'non-empty ' : ''}string, got ${got}`);
   }
 }
 
@@ -242,8 +244,7 @@ function optionalInteger(o: Record<string, unknown>, key: string, min: number, m
   return value as number;
 }
 
+/** Bottender's one wording for what was given; strings are quoted, since no option but `password` is secret. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
+  return describeValue(value, { echo: true });
 }

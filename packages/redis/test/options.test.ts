@@ -18,8 +18,8 @@ describe('session.stores.redis options', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['a non-object', 'redis://x', /session\.stores\.redis must be an object, got "redis:\/\/x"/],
-    ['an array', [], /session\.stores\.redis must be an object, got an array/],
-    ['an unknown key (a typo)', { hots: 'x' }, /session\.stores\.redis\.hots is not an option of the redis driver/],
+    ['an array', [], /session\.stores\.redis must be an object, got an empty array/],
+    ['an unknown key (a typo)', { hots: 'x' }, /^session\.stores\.redis\.hots is not a known key; did you mean host\?$/],
     ['a port out of range', { port: 70_000 }, /session\.stores\.redis\.port must be an integer from 1 to 65535, got 70000/],
     ['a port as a string', { port: '6379' }, /session\.stores\.redis\.port must be an integer/],
     ['a negative db', { db: -1 }, /session\.stores\.redis\.db must be an integer from 0/],
