@@ -312,3 +312,19 @@ async function waitFor(done: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('Telegram Bot API calls that get no answer', () => {
+  it('reports a TelegramNetworkError naming the method, never the token', async () => {
+    const { createConnector, TelegramNetworkError } = await import('@bottender/telegram');
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const connector = createConnector({ accessToken: BOT_TOKEN, origin: 'http://127.0.0.1:1', polling: true });
+    try {
+      const error = await connector.client.call('sendMessage', { chat_id: 1, text: 'x' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TelegramNetworkError);
+      expect((error as Error).message).toMatch(/^Telegram Bot API sendMessage could not be reached/);
+      expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain(BOT_TOKEN.split(':')[1]);
+    } finally {
+      await connector.close();
+    }
+  });
+});
