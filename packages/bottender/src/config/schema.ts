@@ -6,6 +6,7 @@ import { LOG_LEVELS } from '../runtime/log';
 import { BUILT_IN_DRIVERS, defaultChannelPath } from './drivers';
 import { isStoreInstance, storeInstanceExpected } from './store-shape';
 import type { BottenderConfig } from './types';
+import { migrationProblem } from '../runtime/migrations';
 
 export { BUILT_IN_DRIVERS } from './drivers';
 export { describeValue } from '../errors/describe-value';
@@ -33,7 +34,7 @@ interface Issue {
 }
 
 /** The keys each level of the config may have; anything else is a typo or a leftover. */
-const TOP_KEYS = ['session', 'initialState', 'channels', 'plugins', 'app', 'onError', 'logLevel'] as const;
+const TOP_KEYS = ['session', 'initialState', 'channels', 'plugins', 'app', 'onError', 'logLevel', 'stateVersion', 'migrations'] as const;
 const SESSION_KEYS = ['driver', 'expiresIn', 'stores', 'handlerTimeoutMs', 'eventIdWindow', 'lockTimeoutMs'] as const;
 const STORE_OPTION_KEYS: Record<string, readonly string[]> = {
   memory: ['maxSize'],
@@ -237,6 +238,8 @@ function semanticIssues(config: BottenderConfig): Issue[] {
       issues.push({ path: ['initialState'], expected: `must be storable as JSON (${(error as Error).message})` });
     }
   }
+  const migration = migrationProblem(config.stateVersion, config.migrations);
+  if (migration) issues.push({ path: migration.key.split('.'), expected: '', text: `${migration.key} ${migration.problem}` });
   const paths = new Map<string, string>();
   for (const [name, channel] of Object.entries(isRecord(config.channels) ? config.channels : {})) {
     if (!isRecord(channel) || channel.enabled !== true) continue;

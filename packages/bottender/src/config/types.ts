@@ -1,3 +1,4 @@
+import type { StateMigrations } from '../runtime/migrations';
 import type { Action } from '../runtime/action';
 import type { Context } from '../context/context';
 import type { AnyState, SessionStore } from '../session/types';
@@ -90,4 +91,14 @@ export interface BottenderConfig<State extends AnyState = AnyState> {
    * `debug` (also every `bottender:*` debug namespace).
    */
   logLevel?: LogLevel;
+  /**
+   * The version of the state's shape (a positive integer, default 1). Raise it when a deploy
+   * changes the shape, and add the step to `migrations`. See docs/operating.md.
+   */
+  stateVersion?: number;
+  /**
+   * One function per version, keyed by the version it produces: `{ 2: (state) => ..., 3: ... }`.
+   * A session stored at an older version is migrated step by step when it is next read.
+   */
+  migrations?: StateMigrations;
 }

@@ -95,6 +95,8 @@ export async function createBottender<State extends AnyState = AnyState>(
     eventIdWindow: session?.eventIdWindow,
     lockTimeoutMs: session?.lockTimeoutMs,
     logger: options.logger,
+    stateVersion: loaded.config.stateVersion,
+    migrations: loaded.config.migrations,
   });
   const dev = options.dev ?? false;
   const { webhooks, loops } = splitChannels(channels, dev);

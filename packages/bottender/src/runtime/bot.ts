@@ -14,6 +14,7 @@ import { type AnyState, type SessionRecord, SessionStoreError, type SessionStore
 import type { Action } from './action';
 import { recoverHeldEvents, recoverSession } from './held';
 import { consoleLogger, type Logger } from './logger';
+import { migrationPlan, type StateMigrations } from './migrations';
 import { type AnyConnector, type EventReport, type EventResult, Pipeline } from './pipeline';
 
 /** Default of {@link BotOptions.handlerTimeoutMs}: 30 s. */
@@ -50,6 +51,10 @@ export interface BotOptions<State extends AnyState = AnyState> {
    */
   handlerTimeoutMs?: number;
   logger?: Logger;
+  /** The current version of the state's shape; with `migrations`, see docs/operating.md. */
+  stateVersion?: number;
+  /** State migrations keyed by the version each produces, applied when a session is next read. */
+  migrations?: StateMigrations;
 }
 
 /** What {@link Bot.handleEvent} reports for one event (the 1-event API; transports use outcomes). */
@@ -91,6 +96,7 @@ export class Bot<State extends AnyState = AnyState> {
       handlerTimeoutMs: positive(options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeoutMs'),
       logger: this.#logger,
       init: () => this.init(),
+      migrations: migrationPlan(options.stateVersion, options.migrations),
     });
     this.#pipeline.recoverSession = (connector, id) => void recoverSession(this.#pipeline, connector, id);
   }
