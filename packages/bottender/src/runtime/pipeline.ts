@@ -42,6 +42,7 @@ import { beginPair, retirePredecessor, type SessionPair } from './predecessor';
 import { StoreUnavailableError } from './store-health';
 import { type Expiring, ExpirySweep } from './sweep';
 import { beginTransaction } from './transaction';
+import { MigrationError, migrateRecord, type MigrationPlan } from './migrations';
 
 /** A connector with the optional parts of the contract. */
 export type AnyConnector = Connector<any, any> & ConnectorTransports<any>;
@@ -103,6 +104,8 @@ export interface PipelineSettings {
   logger: Logger;
   /** Prepares the store (once); the pipeline calls it until it has succeeded. */
   init: () => Promise<void>;
+  /** State migrations (config `stateVersion`/`migrations`): applied to a stored record before the handler. */
+  migrations?: MigrationPlan;
 }
 
 type Phase = 'waiting' | 'starting' | 'running' | 'done';
@@ -333,6 +336,7 @@ export class Pipeline {
           await pair.predecessor.release();
         }
       }
+      if (base !== undefined && settings.migrations !== undefined) base = await migrateRecord(base, settings.migrations);
       const cell = new StateCell<AnyState>(base ? base.state : cloneJson(settings.initialState), settings.initialState);
       const session: SessionInfo = { id, platform: connector.platform, lastActivity: base?.lastActivity, isNew: base === undefined };
       const context = (run.context = connector.createContext({
@@ -354,6 +358,7 @@ export class Pipeline {
         { id, platform: connector.platform, state: cell.snapshot(), now, eventId, eventIds: inherited?.eventIds },
         settings.eventIdWindow,
       );
+      if (settings.migrations !== undefined) next.stateVersion = settings.migrations.stateVersion;
       committing = true;
       await transaction.commit(next, { ttlMs: settings.expiresInMs });
       if (run.pair !== undefined) await retirePredecessor(this.store, run.pair, settings.logger);
@@ -366,6 +371,10 @@ export class Pipeline {
       await this.#releaseAll(run);
       if (committing) {
         return this.#finish(run, outcomeOfStoreError(error), undefined, this.#storeFailure(error, id, 'could not be written'));
+      }
+      if (error instanceof MigrationError) {
+        settings.logger.error(error.message, (error as Error).cause);
+        return this.#finish(run, 'store-unavailable', undefined, error);
       }
       settings.logger.error(`session ${JSON.stringify(id)}: the ${connector.platform} connector failed`, error);
       this.#finish(run, 'failed', undefined, error);
