@@ -373,3 +373,38 @@ describe('tools on a running bot', () => {
     await app.close();
   });
 });
+
+describe('events another process held', () => {
+  it('run before the session\'s next event when the store says so in its begin() (no extra round trip)', async () => {
+    const store = new MemorySessionStore();
+    // A store shared by many processes reports held events with the lock it grants.
+    (store as SessionStore).begin = async (id) => {
+      const record = await store.read(id);
+      let held = false;
+      for await (const _ of store.heldEvents(id)) held = true;
+      return {
+        record,
+        hasHeldEvents: held,
+        commit: (next, { ttlMs }) => store.write(next, { expectedVersion: record?.version ?? 0, ttlMs }),
+        release: async () => {},
+      };
+    };
+    // Held by a process that stopped before its commit.
+    await store.holdEvent({ sessionId: 'test:a', platform: 'test', eventId: 'e1', rawEvent: { user: 'a', id: 'e1', text: 'held' }, heldAt: 1 });
+    const texts: string[] = [];
+    const app = new Bot({
+      store,
+      logger: recordingLogger(),
+      app: async (context: any) => {
+        texts.push(context.event.text);
+        context.setState({ seen: [...(context.state.seen ?? []), context.event.text] });
+      },
+    });
+    const [delivery] = await app.dispatcher(new TestConnector()).dispatch([new TestEvent({ user: 'a', id: 'e2', text: 'new' })]);
+    expect(delivery.outcome).toBe('handled');
+    expect(texts).toEqual(['held', 'new']);
+    expect((await store.read('test:a'))?.eventIds).toEqual(['e1', 'e2']);
+    expect(await heldCount(store)).toBe(0);
+    await app.close();
+  });
+});

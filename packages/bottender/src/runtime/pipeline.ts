@@ -135,6 +135,8 @@ class EventRun implements Expiring, LaneJob, AnswerSlot {
   handlerMs: number | undefined = undefined;
   handlerError: unknown = undefined;
   resolveDelivery!: (result: EventResult) => void;
+  /** The store's held-events hint was acted on once already (see `SessionTransaction.hasHeldEvents`). */
+  heldChecked = false;
   /** Which lanes to leave when done: 1 its session's, 2 the pair's, 0 none (no session, or run by a recovery job). */
   laneMode: 0 | 1 | 2 = 0;
   /** The handler's answer body (this run is the context's {@link AnswerSlot}). */
@@ -309,6 +311,17 @@ export class Pipeline {
     if (run.abandoned) {
       void transaction.release();
       void run.pair?.predecessor.release();
+      return;
+    }
+    if (transaction.hasHeldEvents === true && run.laneMode === 1 && !run.heldChecked && this.recoverSession) {
+      // The store says the session holds events (another process acknowledged them and stopped):
+      // run them first, then this event again, in the session's lane.
+      run.heldChecked = true;
+      await transaction.release();
+      run.phase = 'waiting';
+      this.lanes.enterFirst(id, run);
+      this.recoverSession(run.connector, id);
+      this.lanes.leave(id);
       return;
     }
     run.transaction = transaction;

@@ -62,8 +62,15 @@ export interface SessionTransaction {
   readonly record: SessionRecord | undefined;
   /** Write `next` (fenced on `record`'s version) and give up the access, in one step if possible. */
   commit(next: SessionRecord, options: { ttlMs?: number }): Promise<void>;
-  /** Give up the access without writing. Never throws. */
+  /** Give up the access without writing. Never throws; may be called while the handler still runs (its time bound passed). */
   release(): Promise<void>;
+  /**
+   * Optional, for stores that hold events (`HeldEventStore`) and many processes share: whether the
+   * session has held events, read in the same round trip as the lock (never an extra one). When
+   * true, the runtime runs them (`heldEvents(id)`) before this event, so an event held by a
+   * process that died is handled by the session's next event on any server, not only at a start.
+   */
+  readonly hasHeldEvents?: boolean;
 }
 
 /** Options for {@link SessionStore.begin}. */
