@@ -32,6 +32,11 @@ export const showcaseApp: Action<any> = async (context) => {
     });
     return;
   }
+  if (event.text === 'coupon') {
+    // A kind the page has no renderer for: shown as its JSON. Pushed, so it is also the push path.
+    await context.push({ type: 'coupon', couponId: 'COUPON-2026' });
+    return;
+  }
   if (event.text === 'flex') {
     await context.sendFlex('Your order', {
       type: 'bubble',

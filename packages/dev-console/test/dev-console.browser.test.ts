@@ -58,6 +58,14 @@ describeInBrowser('the dev console in a real browser (LINE)', () => {
     await expect(ui.page.locator('[data-testid=event-log] .summary').first().innerText()).resolves.toBe('postback action=buy&item=latte');
   });
 
+  test('a message kind the page does not render is shown as its JSON, not dropped', async () => {
+    await ui.say('coupon');
+    const unknown = ui.page.locator('[data-testid=transcript] .msg.unknown');
+    await unknown.waitFor();
+    await expect(unknown.innerText()).resolves.toMatch(/coupon \(shown as JSON\)[\s\S]*"couponId": "COUPON-2026"/);
+    await expect(ui.page.locator('[data-testid=transcript] .from-bot').getAttribute('data-via')).resolves.toBe('push');
+  });
+
   test('a value edited in the state tree is what the next event sees', async () => {
     await ui.say('hi');
     await ui.waitForState('count', '1');
