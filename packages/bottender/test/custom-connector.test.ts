@@ -91,3 +91,28 @@ describe('refusals name the key', () => {
     );
   });
 });
+
+it('under dev, a connector with a loop runs it instead of answering webhooks (bottender dev: no public URL)', async () => {
+  const { PollingTestConnector } = await import('bottender/testing');
+  const both = Object.assign(new TestConnector({ platform: 'both' }), {
+    runs: 0,
+    async run(_dispatcher: unknown, signal: AbortSignal) {
+      both.runs++;
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    },
+  });
+  const polling = new PollingTestConnector();
+  const channels = { both: { enabled: true, connector: both }, polled: { enabled: true, connector: polling } };
+  const prod = await createBottender({ cwd: makeBotFolder({}), config: { app: counter, channels }, logger: silentLogger });
+  expect(prod.loopChannels.map((c) => c.connector)).toEqual([polling]);
+  const dev = await createBottender({ cwd: makeBotFolder({}), dev: true, config: { app: counter, channels }, logger: silentLogger });
+  expect(dev.loopChannels.map((c) => c.connector)).toEqual([both, polling]);
+  await dev.prepare();
+  expect(both.runs).toBe(1);
+  polling.push({ user: 'u', id: 'p1', text: 'hi' });
+  const until = Date.now() + 5000;
+  while (polling.pending > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await dev.bot.store.read('polling:u')).toMatchObject({ state: { count: 1 } });
+  await dev.close(); // aborts the loops and waits for them
+  await prod.close();
+});
