@@ -26,8 +26,9 @@ export function renderFigures(results) {
   return lines.join('\n');
 }
 
-function describeOptions(options) {
-  return `scenarios ${options.scenarios.join(', ')}, targets ${options.targets.join(', ')}, ${options.runs} runs each${options.memory ? '' : ', no memory measurement'}`;
+function describeOptions(options = {}) {
+  const list = (value) => (Array.isArray(value) ? value.join(', ') : 'default');
+  return `scenarios ${list(options.scenarios)}, targets ${list(options.targets)}, ${options.runs ?? '?'} runs each${options.memory === false ? ', no memory measurement' : ''}`;
 }
 
 /** The issue's targets (S1 against raw and Bottender sync, S3 against Bottender sync, no lost update), met or not. */
@@ -108,7 +109,12 @@ function printedBy(results, source, problems, lineIndex) {
     return new Set();
   }
   const out = new Set();
-  const text = results.summary && results.ratios ? renderFigures(results) : '';
+  let text = '';
+  try {
+    text = results.summary && results.ratios ? renderFigures(results) : '';
+  } catch {
+    // Another bench's results file (its own shape): its numbers below still count.
+  }
   for (const figure of figuresIn(text)) out.add(figure);
   collectNumbers(results, out);
   return out;
