@@ -2,7 +2,7 @@ import { Bot, MemorySessionStore, type RunningServer, serve } from 'bottender';
 
 import { createConnector, type LineChannelOptions, type LineSource } from '@bottender/line';
 
-import { type FakeLineApi, startFakeLineApi } from '../../packages/line/test/fake-line-api';
+import { type FakeLineApi, startFakeLineApi } from '@bottender/line/testing';
 import * as fx from '../../packages/line/test/fixtures/events';
 import { ALICE, BOB, GROUP, groupSource, userSource } from '../../packages/line/test/fixtures/sources';
 import { ACCESS_TOKEN, CHANNEL_SECRET, postRaw, sign } from '../../packages/line/test/harness';
