@@ -216,6 +216,36 @@ describe('SlackContext calls', () => {
       expect(h.api.calls[1].args).toMatchObject({ channel: fx.GENERAL, ts: '1700000000.000200', text: 'edited' });
     });
 
+    it("opens a modal with 1.x's camelCase arguments (triggerId, privateMetadata, callbackId)", async () => {
+      const triggerId = h.api.issueTrigger();
+      handler = async (context) => {
+        await context.views.open({
+          triggerId,
+          view: { type: 'modal', callbackId: 'new_item', privateMetadata: 'order-42', title: { type: 'plain_text', text: 'New' }, blocks: [] },
+        } as never);
+      };
+      await h.postPayload(fx.blockActions('open', { channel: fx.RANDOM }));
+      const [call] = h.api.callsOf('views.open');
+      expect(call.args.trigger_id).toBe(triggerId);
+      expect(call.args.view.callback_id).toBe('new_item');
+      // 1.x's wrapping: the channel and the handler's own metadata.
+      expect(JSON.parse(call.args.view.private_metadata)).toEqual({ channelId: fx.RANDOM, original: 'order-42' });
+    });
+
+    it("reads 1.x's event getters on a slash command and a button", async () => {
+      const seen: unknown[] = [];
+      handler = async (context) => {
+        const { event } = context;
+        seen.push([event.isCommand, event.command, event.text, event.isBlockAction, event.action?.value, event.callbackId]);
+      };
+      await h.postCommand(fx.slashCommand('/todo', 'buy milk'));
+      await h.postPayload(fx.blockActions('done'));
+      expect(seen).toEqual([
+        [true, '/todo', 'buy milk', false, undefined, undefined],
+        [false, undefined, undefined, true, 'done', undefined],
+      ]);
+    });
+
     it('asks getPermalink and scheduledMessages.list now', async () => {
       let link: string | undefined;
       handler = async (context) => {
