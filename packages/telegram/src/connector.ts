@@ -1,3 +1,4 @@
+import { ConfigError } from 'bottender';
 import {
   type AnyState,
   type Connector,
@@ -12,6 +13,7 @@ import {
 } from 'bottender/connector';
 
 import { TelegramClient } from './api-client';
+import { TelegramApiError } from './api-error';
 import { TelegramContext, type TelegramContextServices } from './context';
 import { TelegramEvent } from './event';
 import { type ResolvedTelegramOptions, resolveTelegramOptions, type TelegramChannelOptions } from './options';
@@ -98,7 +100,7 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
   transport(mode: { dev: boolean }): TransportKind {
     const polling = this.#options.polling ?? mode.dev;
     if (!polling && this.#options.secretToken === undefined) {
-      throw new TypeError(
+      throw new ConfigError(
         'channels.telegram.secretToken is required to serve the webhook: without it anyone who learns the URL can ' +
           'post updates. Set it (1 to 256 of A-Z a-z 0-9 _ -) and register it with `bottender telegram webhook set`, ' +
           'or poll instead with channels.telegram.polling: true',
@@ -125,6 +127,12 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
   #preparePolling(signal?: AbortSignal): Promise<void> {
     this.#pollingReady ??= preparePolling(this.#pollingOptions(), signal).catch((error: unknown) => {
       this.#pollingReady = undefined;
+      if (error instanceof TelegramApiError && error.errorCode === 401) {
+        throw new ConfigError(
+          'channels.telegram.accessToken was refused by Telegram (401 Unauthorized): check the bot token with @BotFather',
+          { cause: error },
+        );
+      }
       throw error;
     });
     return this.#pollingReady;

@@ -1,3 +1,4 @@
+import { ConfigError } from 'bottender';
 import { ACKNOWLEDGED_OUTCOMES, type Delivery, type EventDispatcher, type Logger } from 'bottender/connector';
 
 import type { TelegramClient } from './api-client';
@@ -149,7 +150,7 @@ export async function preparePolling(options: PollingOptions, signal?: AbortSign
   if (!info.url) return;
   const where = originOf(info.url);
   if (!options.deleteWebhook) {
-    throw new Error(
+    throw new ConfigError(
       `telegram: a webhook is set for this bot (${where}), and Telegram refuses long polling while one is. ` +
         'Run `bottender dev --telegram-polling` (or set channels.telegram.polling: true) to delete it and poll, ' +
         'delete it with `bottender telegram webhook delete`, or serve the webhook with `bottender start`',

@@ -167,3 +167,19 @@ async function waitFor(done: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('Telegram long polling with a wrong bot token', () => {
+  it('does not start, naming the key', async () => {
+    const api = await startFakeTelegramApi(BOT_TOKEN);
+    try {
+      const log = recordingLogger();
+      const connector = createConnector({ accessToken: '7000000001:AAwrongwrongwrongwrongwrongwrong', origin: api.origin, polling: true }, { logger: log });
+      const bot = new Bot({ app: async () => {}, store: new CountingStore(), logger: log });
+      await expect(serve({ bot, channels: [{ path: '/webhooks/telegram', connector }], port: 0, host: '127.0.0.1', logger: log })).rejects.toThrow(
+        'channels.telegram.accessToken was refused by Telegram (401 Unauthorized): check the bot token with @BotFather',
+      );
+    } finally {
+      await api.close();
+    }
+  });
+});
