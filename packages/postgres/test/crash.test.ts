@@ -51,7 +51,7 @@ pgTest('killing the process that holds a lease: the next event proceeds after it
   expect(answer.status).toBe(200);
   // It waited for the rest of the lease, and not much longer.
   expect(waited).toBeGreaterThanOrEqual(left - 150);
-  expect(waited).toBeLessThan(LEASE_MS + 1_000);
+  expect(waited).toBeLessThan(LEASE_MS + 2_000); // generous: a loaded machine slows the bot, not the lease
   expect((await hung).status).toBe(0); // the hung request never got an answer, certainly not 200
 
   const stored = await store.read('test:u');
