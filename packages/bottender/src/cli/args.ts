@@ -21,6 +21,7 @@ Commands:
                      serving the browser dev console (with @bottender/dev-console installed)
   dev --web-only     only the browser dev console: no webhook server, no platform credentials
   <platform> ...     the platform package's own commands, e.g. bottender telegram webhook set
+  session ...        list, get, set, patch, delete, export, import and migrate sessions
 
 Options:
   -h, --help         show this help; "bottender <command> --help" for a command's options

@@ -7,6 +7,7 @@ import { SessionStoreError } from '../session/types';
 import { COMMAND_USAGE, parseCommandLine, USAGE, UsageError } from './args';
 import { runDev } from './dev';
 import { runNew } from './new/command';
+import { runSessionCommand } from './session';
 import { type CliIO, runStart } from './start';
 
 /** Exit codes: 0 done, 1 the bot cannot run (config, handler, store), 2 wrong usage. */
@@ -18,6 +19,8 @@ export const EXIT_USAGE = 2;
  * `--help`, after a stop signal (and a drained, closed store) for `start`.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  // `bottender session ...` parses its own subcommands (cli/session.ts).
+  if (argv[0] === 'session') return runSessionCommand(argv.slice(1), io).catch((error) => report(error, io));
   let request;
   try {
     request = parseCommandLine(argv);

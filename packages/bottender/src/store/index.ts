@@ -44,3 +44,8 @@ export {
   updateSession,
 } from './operations';
 export type { ImportOptions, ImportResult, ListOptions, OperationOptions, RecordChange } from './operations';
+/** State migrations, for code and `bottender session migrate`. */
+export { migrateSessions } from './migrate';
+export type { MigrateOptions, MigrateReport } from './migrate';
+export { MigrationError, migrateRecord, migrationPlan, stateVersionOf } from '../runtime/migrations';
+export type { MigrationPlan, StateMigration, StateMigrations } from '../runtime/migrations';

@@ -67,7 +67,9 @@ export function getSession(store: SessionStore, id: string): Promise<SessionReco
  * What an edit makes of the stored record: the next record, `undefined` to leave it as it is,
  * or `'delete'` to remove it. Called again with the fresh record after a version conflict.
  */
-export type RecordChange = (current: SessionRecord | undefined) => SessionRecord | undefined | 'delete';
+export type RecordChange = (
+  current: SessionRecord | undefined,
+) => SessionRecord | undefined | 'delete' | Promise<SessionRecord | undefined | 'delete'>;
 
 /**
  * Applies `change` to one session under its lock and version check. Resolves with the record
@@ -86,28 +88,37 @@ export async function updateSession(
 
   if (store.begin) {
     const transaction = await store.begin(id, { timeoutMs: options.lockTimeoutMs ?? 10_000 });
-    let next: ReturnType<RecordChange>;
+    let next: SessionRecord | undefined | 'delete';
     try {
-      next = change(transaction.record);
-      if (next === 'delete') {
-        // The lock is held, so no event of this session runs between the read and the delete.
-        await store.delete(id);
-      } else if (next !== undefined) {
-        checkRecord(next, id);
-        await transaction.commit(next, { ttlMs: ttlOf(next) });
-        return next;
-      }
-    } finally {
-      // After commit, release is a no-op for drivers that release on commit; never throws.
+      next = await change(transaction.record);
+      if (next !== undefined && next !== 'delete') checkRecord(next, id);
+    } catch (error) {
       await transaction.release();
+      throw error;
     }
-    return next === 'delete' ? undefined : transaction.record;
+    if (next === undefined || next === 'delete') {
+      try {
+        // The lock is held, so no event of this session runs between the read and the delete.
+        if (next === 'delete') await store.delete(id);
+      } finally {
+        await transaction.release();
+      }
+      return next === 'delete' ? undefined : transaction.record;
+    }
+    try {
+      // commit writes and gives up the lock in one step; after a failed one, release as the runtime does.
+      await transaction.commit(next, { ttlMs: ttlOf(next) });
+    } catch (error) {
+      await transaction.release();
+      throw error;
+    }
+    return next;
   }
 
   const attempts = options.attempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     const current = await store.read(id);
-    const next = change(current);
+    const next = await change(current);
     if (next === undefined) return current;
     if (next === 'delete') {
       // No fenced delete in the store contract: a record written between the read and here is
