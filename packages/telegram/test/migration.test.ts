@@ -4,9 +4,11 @@ import { join } from 'node:path';
 
 import { Bot, FileSessionStore, MemorySessionStore, type RunningServer, type SessionStore, serve } from 'bottender';
 
+import { PostgresSessionStore } from '@bottender/postgres';
 import { createStore as createRedisStore } from '@bottender/redis';
 import { createConnector, type TelegramContext } from '@bottender/telegram';
 
+import { createTestSchema, DATABASE_URL, postgresAvailable } from '../../postgres/test/support/postgres';
 import { redisAvailability, startRedisServer, type TestRedis } from '../../redis/test/support/redis-server';
 import { type FakeTelegramApi, startFakeTelegramApi } from './fake-telegram-api';
 import * as fx from './fixtures/events';
@@ -131,6 +133,27 @@ describe('Telegram group upgraded to a supergroup', () => {
           },
           done: async () => {
             await redis?.dispose();
+          },
+        };
+      },
+    ]);
+  }
+
+  if (postgresAvailable('telegram migration on PostgreSQL')) {
+    drivers.push([
+      'postgres (locks across servers)',
+      async () => {
+        const schema = await createTestSchema('telegram_migration');
+        const made: PostgresSessionStore[] = [];
+        return {
+          store: () => {
+            const store = new PostgresSessionStore({ connectionString: DATABASE_URL, schema: schema.name, table: 'sessions', max: 4, sweepIntervalMs: 0 });
+            made.push(store);
+            return store;
+          },
+          done: async () => {
+            await Promise.all(made.map((store) => store.close().catch(() => {})));
+            await schema.drop();
           },
         };
       },
