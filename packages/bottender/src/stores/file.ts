@@ -18,6 +18,7 @@ import { activeTempFiles, writeFileAtomic } from './file/atomic';
 import { HeldEventFiles } from './file/held';
 import { EXPIRES_AT, idFromHashedFile, parseEntry, type StoredEntry, type StoredRecord } from './file/entries';
 import { idFromFileName, isSessionFileName, SESSION_FILE_PREFIX, sessionFileName, TEMP_FILE_SUFFIX } from './file/names';
+import { OneXSessionFiles } from './file/one-x';
 
 export { idFromFileName, isSessionFileName, sessionFileName } from './file/names';
 
@@ -83,6 +84,8 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
   readonly dirname: string;
   /** Events acknowledged at a deadline and not yet committed, in `<dirname>/held` (see {@link HeldEventFiles}). */
   readonly #held: HeldEventFiles;
+  /** Sessions Bottender 1.x left in the folder, carried over on first access (see {@link OneXSessionFiles}). */
+  readonly #oneX: OneXSessionFiles;
   readonly #sweepIntervalMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -105,6 +108,7 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
     this.#sweepIntervalMs = interval;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? consoleLogger;
+    this.#oneX = new OneXSessionFiles(this.dirname, this.#logger);
   }
 
   /** Creates the folder, checks it is usable, sweeps once and starts the background sweep. */
@@ -121,6 +125,7 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
       );
     }
     await this.sweep();
+    await this.#oneX.present(); // whether 1.x left sessions here is decided now, at start
     if (this.#sweepIntervalMs > 0 && this.#timer === undefined) {
       this.#timer = setInterval(() => {
         this.sweep().catch((error) => this.#logger.error('file session store: sweep failed', error));
@@ -137,7 +142,8 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
 
   async read(id: string): Promise<SessionRecord | undefined> {
     const entry = await this.#readEntry(id);
-    return entry && !this.#isExpired(entry) ? entry.record : undefined;
+    if (entry) return this.#isExpired(entry) ? undefined : entry.record;
+    return this.#oneX.read(id);
   }
 
   async write(record: SessionRecord, { expectedVersion, ttlMs }: WriteOptions): Promise<void> {
@@ -148,6 +154,7 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
     checkRecord(record, id); // never write a file that would read back as corrupted
     await fileQueue.run(this.filePath(id), async () => {
       const current = await this.#readEntry(id);
+      // A 1.x session (read as version 0) is replaced by the first write based on it.
       const actualVersion = current && !this.#isExpired(current) ? current.record.version : 0;
       if (actualVersion !== expectedVersion) throw new VersionConflictError(id, expectedVersion, actualVersion);
       // A field of that name in the given record is not the caller's to set.
@@ -161,6 +168,8 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
           cause: error,
         });
       }
+      // Once this driver's file holds the session, 1.x's copy goes (it is never read again).
+      if (current === undefined) await this.#oneX.forget(id);
     });
   }
 
@@ -173,6 +182,8 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
         throw new SessionStoreError(`session ${JSON.stringify(id)} could not be deleted: ${messageOf(error)}`, id, {
           cause: error,
         });
+      } finally {
+        await this.#oneX.forget(id); // or a 1.x copy would come back
       }
     });
   }
@@ -183,11 +194,14 @@ export class FileSessionStore implements SessionStore, HeldEventStore {
    * read of it would (a listing that silently left it out would hide the damage).
    */
   async *list(): AsyncIterable<SessionRecord> {
-    for (const name of await this.#fileNames()) {
+    const names = await this.#fileNames();
+    for (const name of names) {
       if (!isSessionFileName(name)) continue;
       const entry = await this.#readEntryByName(name);
       if (entry && !this.#isExpired(entry)) yield entry.record;
     }
+    // Sessions 1.x left that were not carried over yet (one with a file of this driver was listed above).
+    yield* this.#oneX.list(names, async (id) => (await this.#readEntry(id)) !== undefined);
   }
 
   /** Keeps an event acknowledged before its commit, so a crash does not lose it (atomic write). */
