@@ -22,6 +22,7 @@ interface StoredSession {
   readonly lastActivity: number;
   readonly version: number;
   readonly eventIds: readonly string[];
+  readonly stateVersion?: number;
 }
 
 /** Options of the memory driver (`session.stores.memory`). */
@@ -75,6 +76,7 @@ export class MemorySessionStore implements SessionStore, HeldEventStore {
       lastActivity: record.lastActivity,
       version: record.version,
       eventIds: Object.freeze(record.eventIds.slice()),
+      ...(record.stateVersion === undefined ? {} : { stateVersion: record.stateVersion }),
     };
     this.#cache.set(record.id, stored, ttlMs ? { ttl: ttlMs } : undefined);
   }
@@ -119,7 +121,7 @@ export class MemorySessionStore implements SessionStore, HeldEventStore {
 }
 
 function toRecord(id: string, stored: StoredSession): SessionRecord {
-  return {
+  const record: SessionRecord = {
     id,
     platform: stored.platform,
     state: JSON.parse(stored.stateText),
@@ -127,4 +129,6 @@ function toRecord(id: string, stored: StoredSession): SessionRecord {
     version: stored.version,
     eventIds: stored.eventIds.slice(),
   };
+  if (stored.stateVersion !== undefined) record.stateVersion = stored.stateVersion;
+  return record;
 }
