@@ -18,6 +18,14 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pages = process.argv.length > 2 ? process.argv.slice(2) : ['docs/getting-started.md', 'docs/platforms/line.md'];
 const BLOCK_TIMEOUT_MS = 5 * 60_000;
+
+/** What a block's output must show when it runs a command that promises something visible. */
+const EXPECTED = [
+  [/\bnpm start\b/, /^Bot > /m, 'npm start chats: a "Bot > " reply'],
+  [/bottender --version/, /^Bottender \(TypeScript\) \S+ \(/m, '--version names Bottender (TypeScript)'],
+  [/\bnpm test\b/, /Tests:\s+\d+ passed, \d+ total/, 'npm test passes its tests'],
+  [/\bnpm run serve\b/, /Bottender is listening on /, 'npm run serve listens'],
+];
 const INPUT = 'hi\n/state\n/exit\n';
 
 /** The ```sh blocks of a Markdown page (indented ones in lists included), in order. */
@@ -85,6 +93,11 @@ try {
       const started = Date.now();
       const result = await run(block, home, env);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const missing = EXPECTED.filter(([command, shows]) => command.test(block) && !shows.test(result.output));
+      if (result.ok && missing.length > 0) {
+        result.ok = false;
+        result.output += `\n(expected: ${missing.map(([, , what]) => what).join('; ')})`;
+      }
       if (result.ok) {
         console.log(`ok   ${title}  (${seconds} s)`);
       } else {
