@@ -25,7 +25,7 @@ export type {
   SlackRawEventMap,
   SlackSlashCommand,
 } from './raw-types';
-export { DEFAULT_SLACK_ORIGIN, resolveSlackOptions } from './options';
+export { DEFAULT_SLACK_ORIGIN, SLACK_OPTION_KEYS, resolveSlackOptions } from './options';
 export type { ResolvedSlackOptions, SlackChannelOptions, SlackSessionScope } from './options';
 export { SlackApiError, SlackNetworkError } from './api-error';
 export { MAX_CLOCK_SKEW_SECONDS } from './signature';

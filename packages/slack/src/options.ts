@@ -1,3 +1,5 @@
+import { unknownKeyMessage, unknownKeys } from 'bottender/connector';
+
 /** Slack's origin, used when `channels.slack.origin` is not set. The Web API is under `/api/`. */
 export const DEFAULT_SLACK_ORIGIN = 'https://slack.com';
 
@@ -51,6 +53,25 @@ export interface SlackChannelOptions {
   enabled?: boolean;
 }
 
+/** The keys of `channels.slack`. */
+export const SLACK_OPTION_KEYS = [
+  'accessToken',
+  'signingSecret',
+  'appToken',
+  'socketMode',
+  'origin',
+  'sessionScope',
+  'includeBotMessages',
+  'path',
+  'enabled',
+] as const;
+
+/**
+ * Keys of Bottender 1.x's Slack channel that this package accepts and ignores (see the Slack page,
+ * "Coming from Bottender 1.x"), so a 1.x config runs unchanged.
+ */
+const LEGACY_KEYS = ['verificationToken', 'skipLegacyProfile', 'sync', 'onRequest', 'getSessionKeyPrefix'];
+
 /** Options after validation, with defaults applied. */
 export interface ResolvedSlackOptions {
   accessToken: string;
@@ -64,11 +85,17 @@ export interface ResolvedSlackOptions {
 
 /**
  * Checks `channels.slack` and applies defaults. Errors name the key and the kind of value found,
- * never the value itself: these are secrets, and error messages end up in logs.
+ * never the value itself: these are secrets, and error messages end up in logs. An unknown key is
+ * reported first, with the nearest known one: `signingSecert` would otherwise surface as a missing
+ * `signingSecret`, and `includeBotMessage` would be ignored without a word.
  */
 export function resolveSlackOptions(options: SlackChannelOptions): ResolvedSlackOptions {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`channels.slack must be an object with accessToken and signingSecret, got ${kindOf(options)}`);
+  }
+  const unknown = unknownKeys(options, [...SLACK_OPTION_KEYS, ...LEGACY_KEYS]);
+  if (unknown.length > 0) {
+    throw new TypeError(unknown.map((key) => unknownKeyMessage('channels.slack', key, SLACK_OPTION_KEYS)).join('; '));
   }
   if (options.signingSecret === undefined && typeof options.verificationToken === 'string') {
     throw new TypeError(

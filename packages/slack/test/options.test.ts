@@ -16,10 +16,15 @@ describe('channels.slack options', () => {
     });
   });
 
-  it("accepts a Bottender 1.x config's keys (path, enabled, verificationToken, skipLegacyProfile)", () => {
-    expect(() =>
-      createConnector({ ...base, path: '/webhooks/slack', enabled: true, verificationToken: 'legacy', skipLegacyProfile: false }),
-    ).not.toThrow();
+  it("accepts a Bottender 1.x config's keys (path, enabled, verificationToken, skipLegacyProfile, sync)", async () => {
+    const connector = createConnector({ ...base, path: '/webhooks/slack', enabled: true, verificationToken: 'legacy', skipLegacyProfile: false, sync: true } as never);
+    await connector.close();
+  });
+
+  it('names an unknown key with the nearest known one', () => {
+    expect(() => resolveSlackOptions({ ...base, includeBotMessage: true } as never)).toThrow(
+      'channels.slack.includeBotMessage is not a known key; did you mean includeBotMessages?',
+    );
   });
 
   it.each([
