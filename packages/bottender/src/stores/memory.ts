@@ -86,7 +86,12 @@ export class MemorySessionStore implements SessionStore, HeldEventStore {
   }
 
   async *list(): AsyncIterable<SessionRecord> {
-    for (const [id, stored] of this.#cache.entries()) yield toRecord(id, stored);
+    // The ids first: a write during the listing moves its entry in the cache's order, and walking
+    // the live order would list that session again (a migration pass would count it twice).
+    for (const id of [...this.#cache.keys()]) {
+      const stored = this.#cache.peek(id);
+      if (stored !== undefined) yield toRecord(id, stored);
+    }
   }
 
   async holdEvent(event: HeldEvent): Promise<void> {
