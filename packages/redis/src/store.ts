@@ -22,6 +22,7 @@ import { waitUntilReady } from './connection';
 import { HeldEvents } from './held';
 import { RedisHealth } from './health';
 import { recordPattern, type SessionKeys, sessionKeys } from './keys';
+import { OneXSessionKeys } from './one-x';
 import { createClient, describeTarget, type RedisStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ScriptCommands, type ScriptReply, SCRIPTS } from './scripts';
 import { LeaseKeeper, RedisTransaction } from './transaction';
@@ -52,6 +53,8 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
   readonly #leases: LeaseKeeper;
   readonly #held: HeldEvents;
   readonly #health: RedisHealth;
+  /** Sessions Bottender 1.x left in the database, carried over on first access (see {@link OneXSessionKeys}). */
+  readonly #oneX: OneXSessionKeys;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -77,6 +80,12 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       this.#options.outageRetryMs,
     );
     if (this.#owned) this.#health.watch(() => this.#closed);
+    this.#oneX = new OneXSessionKeys(this.client, (error, id, what) => this.#fail(error, id, what), this.#options.logger ?? consoleLogger);
+  }
+
+  /** Whether Bottender 1.x session keys were found at start, so sessions without a record look for one. */
+  get readsOneXSessions(): boolean {
+    return this.#oneX.present;
   }
 
   /**
@@ -107,7 +116,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       throw this.#fail(error, id, 'read');
     }
     this.#health.ok(id);
-    if (Object.keys(fields).length === 0) return undefined;
+    if (Object.keys(fields).length === 0) return this.#oneX.read(id);
     return toRecord(fields.r, fields.v, id);
   }
 
@@ -134,6 +143,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
     const [outcome, detail] = reply;
     if (outcome === 'conflict') throw new VersionConflictError(record.id, expectedVersion, Number(detail));
     if (outcome !== 'ok') throw notARecord(record.id, String(detail), 'write refused');
+    if (expectedVersion === 0) await this.#oneX.forget(record.id); // replaced a 1.x session, if any
   }
 
   /** Removes the session's record. An event holding its lock then fails its fenced write. */
@@ -147,6 +157,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       throw this.#fail(error, id, 'delete');
     }
     this.#health.ok(id);
+    await this.#oneX.forget(id); // or a 1.x copy would come back
   }
 
   /**
@@ -181,6 +192,8 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
         }
       } while (cursor !== '0');
     }
+    // Sessions 1.x left that were not carried over yet.
+    yield* this.#oneX.list(async (id) => (await this.client.exists(this.#keys(id).data)) === 1);
   }
 
   /**
@@ -270,6 +283,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
     try {
       await waitUntilReady(this.client, this.#options.connectTimeoutMs);
       await this.client.ping();
+      await this.#oneX.detect();
     } catch (error) {
       if (this.#owned) this.client.disconnect(); // stop reconnecting in the background
       throw new SessionStoreError(`cannot connect to Redis at ${this.#target}: ${(error as Error)?.message ?? error}`, undefined, {
@@ -280,14 +294,20 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
 
   async #open(id: string, keys: SessionKeys, token: string, details: (string | number)[]): Promise<SessionTransaction> {
     let record: SessionRecord | undefined;
+    let carried = false;
     try {
       record = details.length === 0 ? undefined : toRecord(String(details[0]), String(details[1]), id);
+      // No record of this driver: a session 1.x left is read now, under the lock just taken.
+      if (record === undefined && this.#oneX.present) {
+        record = await this.#oneX.read(id);
+        carried = record !== undefined;
+      }
     } catch (error) {
       // The lock is ours: give it back before reporting the damaged record.
       await this.#scripts.bottenderSessionRelease(keys.lock, token).catch(() => {});
       throw error;
     }
-    return new RedisTransaction(record, id, keys, token, {
+    const transaction = new RedisTransaction(record, id, keys, token, {
       scripts: this.#scripts,
       leaseMs: this.#options.lockLeaseMs,
       leases: this.#leases,
@@ -295,6 +315,7 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       health: this.#health,
       prepareWrite,
     });
+    return carried ? this.#oneX.carry(transaction, id) : transaction;
   }
 
   /** A record found by `list()`, or undefined if its key vanished since the SCAN. */

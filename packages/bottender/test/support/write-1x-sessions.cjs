@@ -27,7 +27,8 @@ process.stdin.on('end', async () => {
   const store = createStore();
   try {
     await store.init();
-    for (const [key, session] of JSON.parse(input)) await store.write(key, session);
+    // 1.x's Bot stamps lastActivity before every write (its file store stamps it again).
+    for (const [key, session] of JSON.parse(input)) await store.write(key, { ...session, lastActivity: Date.now() });
     if (kind !== 'file') await store._cache.getRedis().quit();
     process.exit(0);
   } catch (error) {
