@@ -17,7 +17,6 @@ describeSessionOperations(
   {
     make: () => stores.store(),
     other: () => new FileSessionStore({ dirname: join(dir, String(++n)) }),
-    keepsStateVersion: false, // TODO(issue 16): the table has no column for it yet; see docs/operating.md
   },
   pgTest,
 );

@@ -14,6 +14,8 @@ export interface SessionRow {
   last_activity: number | null;
   event_ids: (string | null)[] | null;
   live: boolean;
+  /** NULL for records written without a state version (version 1). */
+  state_version?: number | null;
 }
 
 /**
@@ -39,6 +41,7 @@ export function rowToRecord(row: SessionRow, id: string): SessionRecord | undefi
       lastActivity: row.last_activity,
       version: Number(row.version),
       eventIds: (eventIds as string[]).map(unescapeId),
+      ...(row.state_version == null ? {} : { stateVersion: row.state_version }),
     },
     id,
   );
@@ -68,6 +71,9 @@ export function writeValues(record: SessionRecord, ttlMs: number | undefined): u
   if (!Array.isArray(record.eventIds) || !record.eventIds.every((e) => typeof e === 'string')) {
     throw new TypeError(`${what}: eventIds must be a list of strings`);
   }
+  if (record.stateVersion !== undefined && !(Number.isSafeInteger(record.stateVersion) && record.stateVersion >= 1 && record.stateVersion <= 2 ** 31 - 1)) {
+    throw new TypeError(`${what}: stateVersion must be a positive integer, got ${String(record.stateVersion)}`);
+  }
   let ttl: number | null = null;
   if (ttlMs !== undefined && ttlMs !== 0) {
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) {
@@ -85,6 +91,7 @@ export function writeValues(record: SessionRecord, ttlMs: number | undefined): u
     record.lastActivity,
     record.eventIds.map(escapeId),
     ttl,
+    record.stateVersion ?? null,
   ];
 }
 

@@ -59,6 +59,8 @@ export function createTableSql(options: PostgresStoreOptions | string = {}): str
   state_json json,
   -- +1 on every committed write; writes are fenced on it.
   version bigint NOT NULL DEFAULT 0,
+  -- The version of the state's shape (config stateVersion, for state migrations); NULL means 1.
+  state_version integer,
   last_activity timestamptz,
   -- expiresIn: past it the session reads as absent and the sweep deletes it. NULL: never.
   expires_at timestamptz,

@@ -33,6 +33,14 @@ export async function prepareTables(pool: Pool, names: TableNames, create: boole
     );
   }
   checkColumns(names, present);
+  // Tables created before state migrations existed lack this one nullable column: add it.
+  if (!present.sessionColumns.includes('state_version')) {
+    const sql = `ALTER TABLE ${names.sessions} ADD COLUMN IF NOT EXISTS state_version integer`;
+    if (!create) {
+      throw new SessionStoreError(`postgres session store: ${names.sessions} has no column state_version (for state migrations); run: ${sql}`);
+    }
+    await query(pool, () => pool.query(sql));
+  }
 }
 
 function checkColumns(names: TableNames, present: Awaited<ReturnType<typeof inspect>>): void {

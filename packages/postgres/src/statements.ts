@@ -20,7 +20,7 @@ export interface Statement {
 /** The columns a record is built from, in every statement that returns one. */
 const RECORD_COLUMNS = (s: string) => `${s}.platform, COALESCE(${s}.state_json::text, ${s}.state::text) AS state, ${s}.version,
   (extract(epoch FROM ${s}.last_activity) * 1000)::float8 AS last_activity, ${s}.event_ids,
-  (${s}.version > 0 AND (${s}.expires_at IS NULL OR ${s}.expires_at > now())) AS live`;
+  (${s}.version > 0 AND (${s}.expires_at IS NULL OR ${s}.expires_at > now())) AS live, ${s}.state_version`;
 
 /** The version a fenced write compares with: 0 for an absent, placeholder or expired session. */
 const EFFECTIVE_VERSION = (s: string) => `(CASE WHEN ${s}.expires_at IS NULL OR ${s}.expires_at > now() THEN ${s}.version ELSE 0 END)`;
@@ -40,7 +40,7 @@ const FROM_NOW = (param: string) => `now() + ${param}::float8 * interval '1 mill
 /**
  * The columns every write sets, from parameters $first.. in this order: platform, state (jsonb
  * text or NULL), state_json (json text or NULL), version, last activity (epoch ms), event ids,
- * time to live in ms (NULL: never expires).
+ * time to live in ms (NULL: never expires), state version (NULL: 1).
  */
 function written(first: number): { columns: string; values: string; assignments: string } {
   const p = (i: number) => `$${first + i}`;
@@ -52,6 +52,7 @@ function written(first: number): { columns: string; values: string; assignments:
     ['last_activity', `to_timestamp(${p(4)}::float8 / 1000)`],
     ['event_ids', `${p(5)}::text[]`],
     ['expires_at', FROM_NOW(p(6))],
+    ['state_version', `${p(7)}::integer`],
   ];
   return {
     columns: pairs.map(([column]) => column).join(', '),
@@ -95,9 +96,9 @@ ON CONFLICT (id) DO UPDATE SET ${w2.columns
       .join(', ')}
   WHERE ${EFFECTIVE_VERSION('s')} = 0`,
 
-    /** $1 id, $2.. the record, $9 expected version (> 0). The fenced write of an existing session. */
+    /** $1 id, $2.. the record, $10 expected version (> 0). The fenced write of an existing session. */
     update: `UPDATE ${t} AS s SET ${w2.assignments}
-WHERE s.id = $1 AND s.version = $9 AND (s.expires_at IS NULL OR s.expires_at > now())`,
+WHERE s.id = $1 AND s.version = $10 AND (s.expires_at IS NULL OR s.expires_at > now())`,
 
     /** $1 id, $2 owner token. Why a commit or write was refused: whose lease, which version. */
     inspect: `SELECT s.lease_owner = $2 AS ours, ${EFFECTIVE_VERSION('s')} AS version FROM ${t} AS s WHERE s.id = $1`,
