@@ -88,3 +88,8 @@ export { DRIVER_PACKAGES, PLATFORMS, channelPackage } from './config/drivers';
 export type { Platform } from './config/drivers';
 export { LOG_LEVELS, debugLog, formatWebhookLine, leveledLogger } from './runtime/log';
 export type { DebugLog, LogLevel, WebhookLogEntry } from './runtime/log';
+// Bottender 1.x's API (docs/migrating-from-1x.md).
+export { chain, withProps } from './one-x/actions';
+export { getClient } from './one-x/get-client';
+export { LINE_NOTIFY_ENDED, LineNotify } from './one-x/line-notify';
+export type { LineContext, LineEvent, SlackContext, SlackEvent, TelegramContext, TelegramEvent } from './one-x/platform-types';

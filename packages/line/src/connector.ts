@@ -21,6 +21,7 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
   readonly #channelSecret: string;
   readonly #replies: ReplyClient;
   readonly #services: LineContextServices;
+  readonly #sdk: messagingApi.MessagingApiClient;
 
   /** Throws a TypeError naming the key when `options` is not usable. */
   constructor(options: LineChannelOptions) {
@@ -29,6 +30,7 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
     this.#replies = new ReplyClient(resolved.origin, resolved.accessToken);
     // The SDK's client for the rare calls (profiles, groups, rich menus); replies have their own.
     const sdk = new messagingApi.MessagingApiClient({ channelAccessToken: resolved.accessToken, baseURL: resolved.origin });
+    this.#sdk = sdk;
     this.#services = {
       replies: this.#replies,
       profiles: new ProfileClient(sdk),
@@ -36,6 +38,11 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
       pushFallback: resolved.pushFallback,
       sendMethod: resolved.sendMethod,
     };
+  }
+
+  /** The SDK's Messaging API client with this channel's token (what `getClient('line')` gives). */
+  get client(): messagingApi.MessagingApiClient {
+    return this.#sdk;
   }
 
   /** 401 for a missing or wrong X-Line-Signature, 400 for a body that is not a LINE webhook. */

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 
 import type { Connector, ConnectorTransports, TransportKind } from '../connector/types';
 import type { Channel } from '../http/request-handler';
+import { registerRunningConnectors } from '../one-x/get-client';
 import { listenWebhooks, type WebhookServerOptions } from '../http/server';
 import type { Bot } from '../runtime/bot';
 import { consoleLogger, type Logger } from '../runtime/logger';
@@ -87,9 +88,11 @@ export async function startBot(options: LifecycleOptions): Promise<RunningBot> {
   let http: { server: Server; port: number; close(): Promise<void> } | undefined;
   let storeStarted = false;
   let closing: Promise<void> | undefined;
+  let forgetClients = (): void => {};
 
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      forgetClients();
       const stopped = http?.close();
       abort.abort();
       await Promise.allSettled(running);
@@ -112,6 +115,7 @@ export async function startBot(options: LifecycleOptions): Promise<RunningBot> {
       await initConnector(channel.connector);
       started.push(channel.connector);
     }
+    forgetClients = registerRunningConnectors(started); // for 1.x's getClient(channel)
     await bot.recoverHeldEvents(options.channels.map((c) => c.connector));
     for (const channel of loops) {
       const connector = channel.connector as AnyConnector;
