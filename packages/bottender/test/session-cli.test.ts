@@ -112,6 +112,16 @@ describe('bottender session', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('migrate --sql prints the postgres tables (with the state_version column) for the configured table', async () => {
+    const cwd = botFolder(`module.exports = { session: { driver: 'postgres', stores: { postgres: { connectionString: 'postgres://nowhere', table: 'bot_sessions' } } } };`);
+    const result = await bottender(cwd, ['migrate', '--sql']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('CREATE TABLE IF NOT EXISTS "bot_sessions" (');
+    expect(result.stdout).toContain('state_version integer');
+    const wrong = await bottender(botFolder(FILE_CONFIG), ['migrate', '--sql']);
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringMatching(/--sql prints the postgres driver's tables; session.driver is "file"/) });
+  });
+
   it('prints its help', async () => {
     const result = await bottender(process.cwd(), ['--help']);
     expect(result.code).toBe(0);

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
 import { createStore } from '../config/create-store';
-import { loadConfig, loadEnv } from '../config/load-config';
+import { type LoadedConfig, loadConfig, loadEnv } from '../config/load-config';
 import { ConfigError } from '../config/schema';
 import { expiresInMs } from '../session/rules';
 import type { SessionStore } from '../session/types';
@@ -49,6 +49,8 @@ Commands:
                                             unless --replace
   migrate [--dry-run] [--batch <n>]         bring every session to the config's stateVersion
                                             (--dry-run: counts per version, nothing written)
+  migrate --sql                             postgres driver: print the SQL that creates its
+                                            tables (for teams that run DDL themselves)
 
 Options:
   -h, --help         show this help
@@ -61,6 +63,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   replace: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  sql: { type: 'boolean' },
   batch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,7 +76,7 @@ const COMMANDS: Record<string, { args: string[]; options: (keyof typeof OPTIONS)
   delete: { args: ['<id>'], options: [] },
   export: { args: [], options: ['platform'] },
   import: { args: [], options: ['replace'] },
-  migrate: { args: [], options: ['dry-run', 'batch'] },
+  migrate: { args: [], options: ['dry-run', 'batch', 'sql'] },
 };
 
 /** Runs `bottender session <argv...>`; resolves with the exit code (0, 1 failure, 2 usage). */
@@ -116,6 +119,7 @@ export async function runSessionCommand(argv: readonly string[], io: CliIO): Pro
         '"bottender dev", or use a driver that other processes can open (file, redis, mongo, postgres).',
     );
   }
+  if (values.sql) return printPostgresSql(loaded, driver, io);
   const plan = migrationPlan(loaded.config.stateVersion, loaded.config.migrations);
   const options: OperationOptions = {
     expiresInMs: expiresInMs(loaded.config.session?.expiresIn),
@@ -217,6 +221,17 @@ async function runMigrate(
   }
   for (const failure of report.failures) io.stderr.write(`${failure}\n`);
   return report.failures.length > 0 ? 1 : 0;
+}
+
+/** `migrate --sql`: @bottender/postgres's createTableSql for the configured table and schema. */
+async function printPostgresSql(loaded: LoadedConfig, driver: string, io: CliIO): Promise<number> {
+  if (driver !== 'postgres') throw new ConfigError(`${loaded.label}: --sql prints the postgres driver's tables; session.driver is "${driver}"`);
+  const pkg = (await loaded.modules.requirePackage('@bottender/postgres')) as { createTableSql?: (options: unknown) => string } | undefined;
+  if (typeof pkg?.createTableSql !== 'function') {
+    throw new ConfigError(`${loaded.label}: session.driver "postgres" needs @bottender/postgres: ${loaded.modules.installCommand('@bottender/postgres')}`);
+  }
+  io.stdout.write(`${pkg.createTableSql(loaded.config.session?.stores?.postgres ?? {})}\n`);
+  return 0;
 }
 
 function count(text: string, flag: string): number {
