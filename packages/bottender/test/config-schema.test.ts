@@ -215,7 +215,7 @@ describe('validateConfig names the nearest valid key or driver for a typo', () =
       'bottender.config.ts: session.stores.file.dirName is not a known key; did you mean dirname?',
     );
     expect(problem({ somethingElse: 1 })).toBe(
-      'bottender.config.ts: somethingElse is not a known key; the keys are session, initialState, channels, plugins, app, onError, logLevel',
+      'bottender.config.ts: somethingElse is not a known key; the keys are session, initialState, channels, plugins, app, onError, logLevel, stateVersion, migrations',
     );
   });
 
