@@ -59,7 +59,7 @@ export async function* listSessions(store: SessionStore, options: ListOptions = 
 }
 
 /** One session's record, or undefined. */
-export function getSession(store: SessionStore, id: string): Promise<SessionRecord | undefined> {
+export async function getSession(store: SessionStore, id: string): Promise<SessionRecord | undefined> {
   return store.read(checkId(id));
 }
 
