@@ -10,16 +10,7 @@
  * changes discarded, the session freed. One {@link ExpirySweep} checks these bounds; only a
  * declared answer deadline costs a timer of its own.
  */
-import {
-  ACKNOWLEDGED_OUTCOMES,
-  type AnswerSlot,
-  AnswerTooLateError,
-  type Connector,
-  type ConnectorTransports,
-  type Delivery,
-  type DispatchOptions,
-  type EventOutcomeKind,
-} from '../connector/types';
+import { ACKNOWLEDGED_OUTCOMES, type DispatchOptions, type EventOutcomeKind } from '../connector/types';
 import { type BotEvent, type Context, discardContext, flushContext, type SessionInfo } from '../context/context';
 import { cloneJson, StateCell } from '../context/state-cell';
 import { isLive, nextRecord, sessionIdOf } from '../session/rules';
@@ -27,7 +18,6 @@ import {
   type AnyState,
   type HeldEventStore,
   type JsonValue,
-  LeaseLostError,
   type SessionRecord,
   type SessionStore,
   SessionStoreError,
@@ -38,58 +28,23 @@ import { isHeldEventStore } from './held';
 import { KeyedQueue } from './keyed-queue';
 import { type LaneJob, SessionLanes } from './lanes';
 import type { Logger } from './logger';
-import { beginPair, retirePredecessor, type SessionPair } from './predecessor';
-import { StoreUnavailableError } from './store-health';
-import { type Expiring, ExpirySweep } from './sweep';
+import { beginPair, retirePredecessor } from './predecessor';
+import { ExpirySweep } from './sweep';
 import { beginTransaction } from './transaction';
 import { MigrationError, migrateRecord, type MigrationPlan } from './migrations';
+import {
+  type AnyConnector,
+  answerMarginMs,
+  type EventReport,
+  type EventResult,
+  EventRun,
+  EventTimeoutError,
+  isReportedOutage,
+  outcomeOfStoreError,
+} from './event-run';
 
-/** A connector with the optional parts of the contract. */
-export type AnyConnector = Connector<any, any> & ConnectorTransports<any>;
-
-/** One event's delivery, with the error behind a refusal (for logs and the 1-event API). */
-export interface EventResult extends Delivery {
-  error?: unknown;
-}
-
-/** What an observer learns of one event once its outcome is known (see `Bot.observe`). */
-export interface EventReport {
-  platform: string;
-  /** undefined for events without a session. */
-  sessionId: string | undefined;
-  eventId: string | undefined;
-  event: BotEvent;
-  /** The final outcome ('deferred' is reported when acknowledged, then the final one again). */
-  outcome: EventOutcomeKind;
-  /** Epoch ms when the event entered the pipeline. */
-  startedAt: number;
-  /** Time inside the handler (and error hook), when it ran. */
-  handlerMs?: number;
-  /** The handler's throw (handler-error), or the error behind a refusal. */
-  error?: unknown;
-}
-
-/** The handler or its wait went past its bound. */
-export class EventTimeoutError extends Error {
-  constructor(
-    readonly sessionId: string | undefined,
-    readonly phase: 'waiting' | 'running',
-    readonly boundMs: number,
-  ) {
-    super(
-      phase === 'waiting'
-        ? `session ${JSON.stringify(sessionId)}: the event waited more than ${boundMs} ms for its session (lockTimeoutMs); not handled, to be redelivered`
-        : `session ${JSON.stringify(sessionId ?? '(no session)')}: the handler ran past ${boundMs} ms (handlerTimeoutMs); ` +
-            'its state changes and queued messages are discarded and the session is free for the next event',
-    );
-    this.name = 'EventTimeoutError';
-  }
-}
-
-/** How long before a declared answer deadline the runtime acknowledges an unfinished event. */
-export function answerMarginMs(deadlineMs: number): number {
-  return Math.min(500, Math.floor(deadlineMs / 4));
-}
+export type { AnyConnector, EventReport, EventResult } from './event-run';
+export { answerMarginMs, EventTimeoutError, outcomeOfStoreError } from './event-run';
 
 export interface PipelineSettings {
   app: Action<any>;
@@ -106,79 +61,6 @@ export interface PipelineSettings {
   init: () => Promise<void>;
   /** State migrations (config `stateVersion`/`migrations`): applied to a stored record before the handler. */
   migrations?: MigrationPlan;
-}
-
-type Phase = 'waiting' | 'starting' | 'running' | 'done';
-
-/** One event on its way through the pipeline. */
-class EventRun implements Expiring, LaneJob, AnswerSlot {
-  expiresAt = 0;
-  sweepPrev: Expiring | undefined = undefined;
-  sweepNext: Expiring | undefined = undefined;
-  sweeping = false;
-  phase: Phase = 'waiting';
-  /** Given up at a bound: whatever its handler does from now on is ignored. */
-  abandoned = false;
-  delivered = false;
-  context: Context | undefined = undefined;
-  transaction: SessionTransaction | undefined = undefined;
-  pair: SessionPair | undefined = undefined;
-  deadlineTimer: NodeJS.Timeout | undefined = undefined;
-  /** Set when acknowledged at the deadline before the commit. */
-  deferred: { settled: Promise<EventOutcomeKind>; resolve(outcome: EventOutcomeKind): void } | undefined = undefined;
-  /** Resolves true once the event is held in the store (deferred events of holding stores only). */
-  held: Promise<boolean> | undefined = undefined;
-  /** For an event whose conversation moved: the lanes it holds, taken in a fixed order. */
-  lanes: { first: string; second: string; outer: LaneJob } | undefined = undefined;
-  predecessorId: string | undefined = undefined;
-  enteredAt = 0;
-  handlerMs: number | undefined = undefined;
-  handlerError: unknown = undefined;
-  resolveDelivery!: (result: EventResult) => void;
-  /** The store's held-events hint was acted on once already (see `SessionTransaction.hasHeldEvents`). */
-  heldChecked = false;
-  /** Which lanes to leave when done: 1 its session's, 2 the pair's, 0 none (no session, or run by a recovery job). */
-  laneMode: 0 | 1 | 2 = 0;
-  /** The handler's answer body (this run is the context's {@link AnswerSlot}). */
-  answerValue: unknown = undefined;
-  /** Set when the answer went out without the handler's body: `set` then throws. */
-  answerClosedAfterMs: number | undefined = undefined;
-
-  constructor(
-    readonly pipeline: Pipeline,
-    readonly connector: AnyConnector,
-    readonly event: BotEvent,
-    readonly id: string | undefined,
-    readonly eventId: string | undefined,
-    readonly receivedAt: number,
-  ) {}
-
-  set(body: unknown): void {
-    if (this.answerClosedAfterMs !== undefined) throw new AnswerTooLateError(this.connector.platform, this.answerClosedAfterMs);
-    this.answerValue = body;
-  }
-
-  /** The answer went out without the handler's body, `afterMs` after the event arrived. */
-  closeAnswer(afterMs: number): void {
-    this.answerClosedAfterMs ??= afterMs;
-    this.answerValue = undefined;
-  }
-
-  onDone(): void {
-    if (this.laneMode === 1) this.pipeline.lanes.leave(this.id!);
-    else if (this.laneMode === 2) {
-      this.pipeline.lanes.leave(this.lanes!.second);
-      this.pipeline.lanes.leave(this.lanes!.first);
-    }
-  }
-
-  start(): void {
-    void this.pipeline.execute(this);
-  }
-
-  expire(): void {
-    this.pipeline.expire(this);
-  }
 }
 
 export class Pipeline {
@@ -636,17 +518,3 @@ export class Pipeline {
         });
   }
 }
-
-/** A store failure as an outcome: a lost lease (a store's `LeaseLostError`) is told apart. */
-export function outcomeOfStoreError(error: unknown): EventOutcomeKind {
-  // By name too: a driver may load its own copy of `bottender`.
-  return error instanceof LeaseLostError || (error as Error | undefined)?.name === 'LeaseLostError'
-    ? 'lease-lost'
-    : 'store-unavailable';
-}
-
-/** A StoreUnavailableError (by name too: a driver may load its own copy of `bottender`). */
-function isReportedOutage(error: unknown): boolean {
-  return error instanceof StoreUnavailableError || (error as Error | undefined)?.name === 'StoreUnavailableError';
-}
-
