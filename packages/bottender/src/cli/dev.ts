@@ -17,6 +17,8 @@ const BIN = path.join(__dirname, '..', '..', 'bin', 'bottender.js');
  * it when a file of the bot folder changes. A child that fails (a syntax error, a bad config) is
  * restarted by the next change. Ends with the child's exit code when the child ends by itself
  * (`/exit` in console mode), or 0 after SIGINT/SIGTERM once the child has drained and closed.
+ * The child knows it runs under `dev` (DEV_CHILD_ENV): connectors that have a loop (Telegram long
+ * polling, Slack Socket Mode) use it instead of webhooks, so no public URL is needed.
  */
 export async function runDev(request: StartRequest, io: CliIO): Promise<number> {
   const args = ['start'];
