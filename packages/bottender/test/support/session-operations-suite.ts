@@ -311,6 +311,29 @@ export function describeSessionOperations(name: string, options: SuiteOptions, t
       expect(partial.migrated).toBe(1);
       expect(await store.read('line:Z1')).toMatchObject({ version: 1, state: { nick: 'boom' } });
     }, 60_000);
+
+    migratesLazily('session migrate while events arrive: every session ends at v3 and no event or step is lost', async () => {
+      const store = await make();
+      await seed(store, Array.from({ length: 30 }, (_, i) => record(`test:u${i}`, 1, { nick: `u${i}`, visits: 0 })));
+      const bot = new Bot({
+        store,
+        logger: silentLogger,
+        stateVersion: 3,
+        migrations: MIGRATIONS,
+        app: async (context: any) => {
+          await new Promise((r) => setImmediate(r));
+          context.setState({ visits: context.state.visits + 1 });
+        },
+      });
+      const connector = new TestConnector();
+      const events = Array.from({ length: 90 }, (_, i) => deliver(bot, connector, { user: `u${i % 30}`, id: `m${i}` }));
+      const report = await migrateSessions(store, migrationPlan(3, MIGRATIONS)!, { batchSize: 4, attempts: 100 });
+      expect(report.failures).toEqual([]);
+      expect(await Promise.all(events)).toEqual(Array(90).fill('handled'));
+      for (let i = 0; i < 30; i++) {
+        expect(await store.read(`test:u${i}`)).toMatchObject({ stateVersion: 3, state: { name: `u${i}`, visits: 3, greeting: `hello u${i}` } });
+      }
+    }, 60_000);
   });
 }
 
