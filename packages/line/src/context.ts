@@ -112,7 +112,7 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
    * blocked the bot.
    */
   getUserProfile(): Promise<LineUserProfile | null> {
-    return this.#profiles.profileOf(this.event.source);
+    return this.#profiles.profileOf(this.event.source ?? undefined);
   }
 
   /**
@@ -122,12 +122,12 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
    */
   async getMemberProfile(userId: string): Promise<LineUserProfile | null> {
     requireString(userId, 'getMemberProfile', 'the userId');
-    return this.#profiles.memberProfileOf(this.event.source, userId);
+    return this.#profiles.memberProfileOf(this.event.source ?? undefined, userId);
   }
 
   /** How many members this group or room has, asked of LINE now; 1 in a one-to-one chat. */
   getMembersCount(): Promise<number | null> {
-    return this.#chats.memberCount(this.event.source);
+    return this.#chats.memberCount(this.event.source ?? undefined);
   }
 
   /**

@@ -32,7 +32,9 @@ export function conversationIdOf(source: unknown): string | undefined {
  *
  * The getters of Bottender 1.x's LineEvent are all here with the same names and meanings (`image`,
  * `memberJoined`, `datetime`, ...), so 1.x handlers read events unchanged; what is absent is
- * `undefined` where 1.x answered `null` (both falsy; see docs/platforms/line.md).
+ * `null`, as 1.x answered (a reply of `clicked ${event.payload}` reads the same). The getters 1.x
+ * did not have (`id`, `userId`, `conversationId`, `messageType`, `joinedMembers`, `leftMembers`)
+ * answer `undefined`.
  */
 export class LineEvent implements BotEvent<LineRawEvent> {
   /**
@@ -70,15 +72,15 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.mode === 'standby';
   }
 
-  /** The token to reply with, for event types that carry one. */
-  get replyToken(): string | undefined {
+  /** The token to reply with, for event types that carry one; otherwise null (as in Bottender 1.x). */
+  get replyToken(): string | null {
     const token = (this.rawEvent as { replyToken?: unknown }).replyToken;
-    return typeof token === 'string' && token !== '' ? token : undefined;
+    return typeof token === 'string' && token !== '' ? token : null;
   }
 
   /** The user, group or room the event came from. */
-  get source(): LineSource | undefined {
-    return this.rawEvent.source;
+  get source(): LineSource | null {
+    return this.rawEvent.source ?? null;
   }
 
   /** The user behind the event; in groups and rooms only when that user allowed it. */
@@ -97,12 +99,12 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'message';
   }
 
-  /** The message of a message event, otherwise undefined. */
-  get message(): LineMessageContent | undefined {
-    return this.rawEvent.type === 'message' ? (this.rawEvent as EventOf<'message'>).message : undefined;
+  /** The message of a message event, otherwise null. */
+  get message(): LineMessageContent | null {
+    return this.rawEvent.type === 'message' ? (this.rawEvent as EventOf<'message'>).message : null;
   }
 
-  /** The type of the message of a message event (`text`, `image`, ...), otherwise undefined. */
+  /** The type of the message of a message event (`text`, `image`, ...), otherwise null. */
   get messageType(): string | undefined {
     return this.message?.type;
   }
@@ -112,10 +114,10 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'text';
   }
 
-  /** The text of a text message, otherwise undefined. */
-  get text(): string | undefined {
+  /** The text of a text message, otherwise null. */
+  get text(): string | null {
     const message = this.message;
-    return message?.type === 'text' ? message.text : undefined;
+    return message?.type === 'text' ? message.text : null;
   }
 
   /** An image: fetch its content with the SDK's blob client, by `message.id`. */
@@ -123,8 +125,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'image';
   }
 
-  /** The image message (`id`, `contentProvider`, `imageSet`), otherwise undefined. */
-  get image(): ContentOf<'image'> | undefined {
+  /** The image message (`id`, `contentProvider`, `imageSet`), otherwise null. */
+  get image(): ContentOf<'image'> | null {
     return this.#content('image');
   }
 
@@ -133,8 +135,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'video';
   }
 
-  /** The video message (`id`, `duration`, `contentProvider`), otherwise undefined. */
-  get video(): ContentOf<'video'> | undefined {
+  /** The video message (`id`, `duration`, `contentProvider`), otherwise null. */
+  get video(): ContentOf<'video'> | null {
     return this.#content('video');
   }
 
@@ -143,8 +145,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'audio';
   }
 
-  /** The audio message (`id`, `duration`, `contentProvider`), otherwise undefined. */
-  get audio(): ContentOf<'audio'> | undefined {
+  /** The audio message (`id`, `duration`, `contentProvider`), otherwise null. */
+  get audio(): ContentOf<'audio'> | null {
     return this.#content('audio');
   }
 
@@ -153,8 +155,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'file';
   }
 
-  /** The file message (`id`, `fileName`, `fileSize`), otherwise undefined. */
-  get file(): ContentOf<'file'> | undefined {
+  /** The file message (`id`, `fileName`, `fileSize`), otherwise null. */
+  get file(): ContentOf<'file'> | null {
     return this.#content('file');
   }
 
@@ -163,8 +165,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'location';
   }
 
-  /** The location message (`title`, `address`, `latitude`, `longitude`), otherwise undefined. */
-  get location(): ContentOf<'location'> | undefined {
+  /** The location message (`title`, `address`, `latitude`, `longitude`), otherwise null. */
+  get location(): ContentOf<'location'> | null {
     return this.#content('location');
   }
 
@@ -173,8 +175,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.messageType === 'sticker';
   }
 
-  /** The sticker message (`packageId`, `stickerId`, `keywords`), otherwise undefined. */
-  get sticker(): ContentOf<'sticker'> | undefined {
+  /** The sticker message (`packageId`, `stickerId`, `keywords`), otherwise null. */
+  get sticker(): ContentOf<'sticker'> | null {
     return this.#content('sticker');
   }
 
@@ -188,8 +190,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
    * unblock (`isUnblocked`, LINE's later `follow` object), in one object so both kinds of handler
    * read what they expect. Undefined for other events.
    */
-  get follow(): (webhook.FollowDetail & Partial<webhook.UserSource>) | undefined {
-    if (this.rawEvent.type !== 'follow') return undefined;
+  get follow(): (webhook.FollowDetail & Partial<webhook.UserSource>) | null {
+    if (this.rawEvent.type !== 'follow') return null;
     // LINE sends follow events from users only, so the source is a user source.
     return { ...this.rawEvent.source, ...(this.rawEvent as EventOf<'follow'>).follow } as webhook.FollowDetail &
       Partial<webhook.UserSource>;
@@ -200,9 +202,9 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'unfollow';
   }
 
-  /** The source of an unfollow event (who blocked the bot), as in 1.x; otherwise undefined. */
-  get unfollow(): LineSource | undefined {
-    return this.rawEvent.type === 'unfollow' ? this.rawEvent.source : undefined;
+  /** The source of an unfollow event (who blocked the bot), as in 1.x; otherwise null. */
+  get unfollow(): LineSource | null {
+    return this.rawEvent.type === 'unfollow' ? (this.rawEvent.source ?? null) : null;
   }
 
   /** The bot joined a group or room. */
@@ -210,9 +212,9 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'join';
   }
 
-  /** The source of a join event (the group or room joined), as in 1.x; otherwise undefined. */
-  get join(): LineSource | undefined {
-    return this.rawEvent.type === 'join' ? this.rawEvent.source : undefined;
+  /** The source of a join event (the group or room joined), as in 1.x; otherwise null. */
+  get join(): LineSource | null {
+    return this.rawEvent.type === 'join' ? (this.rawEvent.source ?? null) : null;
   }
 
   /** The bot was removed from a group or room. No reply token. */
@@ -220,9 +222,9 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'leave';
   }
 
-  /** The source of a leave event (the group or room left), as in 1.x; otherwise undefined. */
-  get leave(): LineSource | undefined {
-    return this.rawEvent.type === 'leave' ? this.rawEvent.source : undefined;
+  /** The source of a leave event (the group or room left), as in 1.x; otherwise null. */
+  get leave(): LineSource | null {
+    return this.rawEvent.type === 'leave' ? (this.rawEvent.source ?? null) : null;
   }
 
   /** Users joined a group or room the bot is in; see `joinedMembers`. */
@@ -231,8 +233,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ members }` of a memberJoined event, as in 1.x; `joinedMembers` is the list itself. */
-  get memberJoined(): webhook.JoinedMembers | undefined {
-    return this.rawEvent.type === 'memberJoined' ? (this.rawEvent as EventOf<'memberJoined'>).joined : undefined;
+  get memberJoined(): webhook.JoinedMembers | null {
+    return this.rawEvent.type === 'memberJoined' ? (this.rawEvent as EventOf<'memberJoined'>).joined : null;
   }
 
   /** The users who joined, for a memberJoined event. */
@@ -246,8 +248,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ members }` of a memberLeft event, as in 1.x; `leftMembers` is the list itself. */
-  get memberLeft(): webhook.LeftMembers | undefined {
-    return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left : undefined;
+  get memberLeft(): webhook.LeftMembers | null {
+    return this.rawEvent.type === 'memberLeft' ? (this.rawEvent as EventOf<'memberLeft'>).left : null;
   }
 
   /** The users who left, for a memberLeft event. */
@@ -261,8 +263,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ data, params? }` of a postback (params holds date/time picker and rich menu switch results). */
-  get postback(): webhook.PostbackContent | undefined {
-    return this.rawEvent.type === 'postback' ? (this.rawEvent as EventOf<'postback'>).postback : undefined;
+  get postback(): webhook.PostbackContent | null {
+    return this.rawEvent.type === 'postback' ? (this.rawEvent as EventOf<'postback'>).postback : null;
   }
 
   /** A postback is Bottender's payload event, so `payload(...)` routes match it. */
@@ -270,24 +272,24 @@ export class LineEvent implements BotEvent<LineRawEvent> {
     return this.rawEvent.type === 'postback';
   }
 
-  /** The postback's `data`, otherwise undefined. */
-  get payload(): string | undefined {
-    return this.postback?.data;
+  /** The postback's `data`, otherwise null. */
+  get payload(): string | null {
+    return this.postback?.data ?? null;
   }
 
-  /** The date a date picker returned (`2024-05-01`), otherwise undefined. */
-  get date(): string | undefined {
-    return this.postback?.params?.date;
+  /** The date a date picker returned (`2024-05-01`), otherwise null. */
+  get date(): string | null {
+    return this.postback?.params?.date ?? null;
   }
 
-  /** The time a time picker returned (`10:00`), otherwise undefined. */
-  get time(): string | undefined {
-    return this.postback?.params?.time;
+  /** The time a time picker returned (`10:00`), otherwise null. */
+  get time(): string | null {
+    return this.postback?.params?.time ?? null;
   }
 
-  /** The date and time a datetime picker returned (`2024-05-01T10:00`), otherwise undefined. */
-  get datetime(): string | undefined {
-    return this.postback?.params?.datetime;
+  /** The date and time a datetime picker returned (`2024-05-01T10:00`), otherwise null. */
+  get datetime(): string | null {
+    return this.postback?.params?.datetime ?? null;
   }
 
   /** The user came near a LINE Beacon; see `beacon`. */
@@ -296,8 +298,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ hwid, type, dm? }` of a beacon event. */
-  get beacon(): webhook.BeaconContent | undefined {
-    return this.rawEvent.type === 'beacon' ? (this.rawEvent as EventOf<'beacon'>).beacon : undefined;
+  get beacon(): webhook.BeaconContent | null {
+    return this.rawEvent.type === 'beacon' ? (this.rawEvent as EventOf<'beacon'>).beacon : null;
   }
 
   /** The user linked (or failed to link) their LINE account with yours; see `accountLink`. */
@@ -306,8 +308,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ result, nonce }` of an account link event. */
-  get accountLink(): webhook.LinkContent | undefined {
-    return this.rawEvent.type === 'accountLink' ? (this.rawEvent as EventOf<'accountLink'>).link : undefined;
+  get accountLink(): webhook.LinkContent | null {
+    return this.rawEvent.type === 'accountLink' ? (this.rawEvent as EventOf<'accountLink'>).link : null;
   }
 
   /** The user unsent a message. No reply token. */
@@ -316,8 +318,8 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ messageId }` of the unsent message. */
-  get unsend(): webhook.UnsendDetail | undefined {
-    return this.rawEvent.type === 'unsend' ? (this.rawEvent as EventOf<'unsend'>).unsend : undefined;
+  get unsend(): webhook.UnsendDetail | null {
+    return this.rawEvent.type === 'unsend' ? (this.rawEvent as EventOf<'unsend'>).unsend : null;
   }
 
   /** The user watched a video with a tracking id to the end; see `videoPlayComplete`. */
@@ -326,14 +328,14 @@ export class LineEvent implements BotEvent<LineRawEvent> {
   }
 
   /** `{ trackingId }` of the video the user watched to the end. */
-  get videoPlayComplete(): webhook.VideoPlayComplete | undefined {
+  get videoPlayComplete(): webhook.VideoPlayComplete | null {
     return this.rawEvent.type === 'videoPlayComplete'
       ? (this.rawEvent as EventOf<'videoPlayComplete'>).videoPlayComplete
-      : undefined;
+      : null;
   }
 
-  #content<T extends LineMessageContent['type']>(type: T): ContentOf<T> | undefined {
+  #content<T extends LineMessageContent['type']>(type: T): ContentOf<T> | null {
     const message = this.message;
-    return message?.type === type ? (message as ContentOf<T>) : undefined;
+    return message?.type === type ? (message as ContentOf<T>) : null;
   }
 }

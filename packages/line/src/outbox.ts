@@ -57,7 +57,7 @@ export class Outbox {
   addReply(method: string, messages: readonly LineMessage[]): void {
     const token = this.event.replyToken;
     if (!this.pushFallback) {
-      if (token === undefined) {
+      if (token === null) {
         throw new Error(
           `context.${method}() cannot answer this LINE ${this.#type} event: it has no reply token ` +
             `(${this.event.isStandby ? 'the channel is in standby mode' : 'LINE gives none to this event type'}). ` +
@@ -73,11 +73,11 @@ export class Outbox {
       }
     } else if (
       this.event.conversationId === undefined &&
-      (token === undefined || this.#replies.length + messages.length > MAX_MESSAGES_PER_CALL)
+      (token === null || this.#replies.length + messages.length > MAX_MESSAGES_PER_CALL)
     ) {
       throw new Error(
         `context.${method}() cannot send this: the LINE ${this.#type} event has ` +
-          `${token === undefined ? 'no reply token' : `room for ${MAX_MESSAGES_PER_CALL} messages in its reply`} ` +
+          `${token === null ? 'no reply token' : `room for ${MAX_MESSAGES_PER_CALL} messages in its reply`} ` +
           'and no user, group or room to push to',
       );
     }
@@ -103,7 +103,7 @@ export class Outbox {
     if (messages.length === 0) return;
     const token = this.event.replyToken;
     let pushFrom = 0;
-    if (replies.length > 0 && token !== undefined) {
+    if (replies.length > 0 && token !== null) {
       const first = replies.length <= MAX_MESSAGES_PER_CALL ? replies : replies.slice(0, MAX_MESSAGES_PER_CALL);
       try {
         await this.client.reply(token, first);

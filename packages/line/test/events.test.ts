@@ -32,7 +32,7 @@ describe('LINE events reach the handler', () => {
     expect(event.message).toMatchObject({ type: 'text', id: expect.stringMatching(/^\d{18}$/), quoteToken: expect.any(String) });
     expect(event.destination).toBe(BOT_USER_ID);
     expect(event.isPayload).toBe(false);
-    expect(event.payload).toBeUndefined();
+    expect(event.payload).toBeNull();
   });
 
   it('text message with mentions keeps the mentionees', async () => {
@@ -56,7 +56,7 @@ describe('LINE events reach the handler', () => {
     expect(event.isMessage).toBe(true);
     expect(event[flag]).toBe(true);
     expect(event.isText).toBe(false);
-    expect(event.text).toBeUndefined();
+    expect(event.text).toBeNull();
     expect(event.messageType).toBe(type);
     expect(event.message).toMatchObject({ type, ...content });
   });
@@ -69,13 +69,13 @@ describe('LINE events reach the handler', () => {
 
   it('unfollow: isUnfollow and no reply token', async () => {
     const event = await deliver(fx.unfollow());
-    expect(event).toMatchObject({ isUnfollow: true, isFollow: false, replyToken: undefined });
+    expect(event).toMatchObject({ isUnfollow: true, isFollow: false, replyToken: null });
   });
 
   it('join and leave: the bot entered or left a group', async () => {
     expect(await deliver(fx.join({ source: groupSource(null) }))).toMatchObject({ isJoin: true, isLeave: false });
     seen = [];
-    expect(await deliver(fx.leave({ source: groupSource(null) }))).toMatchObject({ isLeave: true, replyToken: undefined });
+    expect(await deliver(fx.leave({ source: groupSource(null) }))).toMatchObject({ isLeave: true, replyToken: null });
   });
 
   it('member joined and member left: who came and went', async () => {
@@ -84,7 +84,7 @@ describe('LINE events reach the handler', () => {
     expect(joined.joinedMembers).toEqual([{ type: 'user', userId: BOB }, { type: 'user', userId: CAROL }]);
     seen = [];
     const left = await deliver(fx.memberLeft({ source: roomSource(null) }, [CAROL]));
-    expect(left).toMatchObject({ isMemberLeft: true, leftMembers: [{ type: 'user', userId: CAROL }], replyToken: undefined });
+    expect(left).toMatchObject({ isMemberLeft: true, leftMembers: [{ type: 'user', userId: CAROL }], replyToken: null });
   });
 
   it('postback: isPayload and payload (the data), with picker params', async () => {
@@ -105,7 +105,7 @@ describe('LINE events reach the handler', () => {
 
   it('unsend: the id of the message taken back, no reply token', async () => {
     const event = await deliver(fx.unsend('512345678901234567'));
-    expect(event).toMatchObject({ isUnsend: true, unsend: { messageId: '512345678901234567' }, replyToken: undefined });
+    expect(event).toMatchObject({ isUnsend: true, unsend: { messageId: '512345678901234567' }, replyToken: null });
   });
 
   it('video play complete: the tracking id', async () => {
@@ -123,7 +123,7 @@ describe('LINE events reach the handler', () => {
 
   it('standby mode: isStandby, no reply token', async () => {
     const event = await deliver(fx.textMessage('watching', { mode: 'standby' }));
-    expect(event).toMatchObject({ isStandby: true, replyToken: undefined, text: 'watching' });
+    expect(event).toMatchObject({ isStandby: true, replyToken: null, text: 'watching' });
   });
 
   it('exposes the id, timestamp and redelivery flag', async () => {

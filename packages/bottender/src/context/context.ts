@@ -10,12 +10,12 @@ export interface BotEvent<Raw = unknown> {
   readonly isMessage: boolean;
   /** A text message. */
   readonly isText: boolean;
-  /** The text of a text message, otherwise undefined. */
-  readonly text: string | undefined;
+  /** The text of a text message, otherwise undefined (or null, as Bottender 1.x's events gave). */
+  readonly text: string | null | undefined;
   /** A button press or other payload (LINE postback, Slack action, Telegram callback query). */
   readonly isPayload: boolean;
-  /** The payload string, otherwise undefined. */
-  readonly payload: string | undefined;
+  /** The payload string, otherwise undefined (or null, as Bottender 1.x's events gave). */
+  readonly payload: string | null | undefined;
 }
 
 /** What the handler may know about the session it runs in. */

@@ -46,8 +46,8 @@ export function payload<C extends Context<any, any>>(pattern: Pattern, action: A
   return { predicate: (context) => context.event.isPayload && matches(pattern, context.event.payload), action };
 }
 
-function matches(pattern: Pattern, value: string | undefined): boolean | ActionProps {
-  if (value === undefined) return false;
+function matches(pattern: Pattern, value: string | null | undefined): boolean | ActionProps {
+  if (value === undefined || value === null) return false;
   if (pattern === '*') return true;
   if (typeof pattern === 'string') return pattern === value;
   if (Array.isArray(pattern)) return pattern.includes(value);
