@@ -25,32 +25,38 @@ const MAX_RETRY_AFTER_SECONDS = 60;
  * message whose answer was lost may have been posted, and posting it again would show it twice.
  */
 export class ChatClient {
-  readonly #url: string;
   readonly #headers: Record<string, string>;
 
   constructor(
-    origin: string,
+    private readonly origin: string,
     accessToken: string,
     private readonly transport: SlackTransport,
   ) {
-    this.#url = `${origin}/api/`;
     this.#headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json; charset=utf-8' };
   }
 
   postMessage(args: ChatPostMessageArguments): Promise<ChatPostMessageResponse> {
-    return this.#call('chat.postMessage', JSON.stringify(args)) as Promise<ChatPostMessageResponse>;
+    return this.#call('chat.postMessage', JSON.stringify(args), true) as Promise<ChatPostMessageResponse>;
   }
 
   postEphemeral(args: ChatPostEphemeralArguments): Promise<ChatPostEphemeralResponse> {
-    return this.#call('chat.postEphemeral', JSON.stringify(args)) as Promise<ChatPostEphemeralResponse>;
+    return this.#call('chat.postEphemeral', JSON.stringify(args), true) as Promise<ChatPostEphemeralResponse>;
   }
 
-  async #call(method: string, body: string): Promise<unknown> {
+  /**
+   * Posts without giving the answer back (what the context's queue does): a success is known by
+   * its first bytes (`{"ok":true`), so its JSON is not parsed.
+   */
+  async send(method: 'chat.postMessage' | 'chat.postEphemeral', args: ChatPostMessageArguments | ChatPostEphemeralArguments): Promise<void> {
+    await this.#call(method, JSON.stringify(args), false);
+  }
+
+  async #call(method: string, body: string, answerNeeded: boolean): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       let answer;
       let text: string;
       try {
-        answer = await this.transport.fetch(this.#url + method, { method: 'POST', headers: this.#headers, body });
+        answer = await this.transport.post(this.origin, `/api/${method}`, this.#headers, body);
         text = await answer.text();
       } catch (error) {
         throw new SlackNetworkError(method, error);
@@ -62,6 +68,7 @@ export class ChatClient {
           continue;
         }
       }
+      if (!answerNeeded && answer.status === 200 && text.startsWith('{"ok":true')) return undefined;
       let parsed: { ok?: unknown } | undefined;
       try {
         parsed = JSON.parse(text);

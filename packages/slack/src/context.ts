@@ -117,8 +117,8 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
   declare readonly platform: 'slack';
   /** The SDK's Web API client (the bot token): any method, called now. */
   readonly client: WebClient;
-  readonly chat: SlackChatMethods;
-  readonly views: SlackViewMethods;
+  #chat: SlackChatMethods | undefined;
+  #views: SlackViewMethods | undefined;
   readonly #outbox = new Outbox();
   readonly #services: SlackContextServices;
   readonly #answer: ContextInit<State, SlackEvent>['answer'];
@@ -128,7 +128,20 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
     this.client = services.client;
     this.#services = services;
     this.#answer = init.answer;
-    this.chat = {
+  }
+
+  /** Bottender 1.x's `context.chat`, made on first use (most handlers never touch it). */
+  get chat(): SlackChatMethods {
+    return (this.#chat ??= this.#chatMethods());
+  }
+
+  /** Bottender 1.x's `context.views`, made on first use. */
+  get views(): SlackViewMethods {
+    return (this.#views ??= this.#viewMethods());
+  }
+
+  #chatMethods(): SlackChatMethods {
+    return {
       postMessage: async (options) => this.#post('chat.postMessage', this.#message('chat.postMessage', options)),
       postEphemeral: async (options) => this.#postEphemeral('chat.postEphemeral', options),
       update: async (options) => this.#later('chat.update', (c, args) => c.chat.update(args), this.#inChannel('chat.update', options)),
@@ -150,7 +163,10 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
         },
       },
     };
-    this.views = {
+  }
+
+  #viewMethods(): SlackViewMethods {
+    return {
       open: (options) => {
         const args = this.#viewArgs('views.open', options, true) as unknown as ViewsOpenArguments;
         return callSlack('views.open', () => this.client.views.open(args));
@@ -254,14 +270,14 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
 
   #post(method: string, args: ChatPostMessageArguments): void {
     const chat = this.#services.chat;
-    this.#outbox.add(method, () => chat.postMessage(args));
+    this.#outbox.add(method, () => chat.send('chat.postMessage', args));
   }
 
   #postEphemeral(method: string, options: object): void {
     const args = this.#message(method, options) as unknown as Record<string, unknown>;
     args.user ??= this.#requireUser(method);
     const chat = this.#services.chat;
-    this.#outbox.add(method, () => chat.postEphemeral(args as unknown as ChatPostEphemeralArguments));
+    this.#outbox.add(method, () => chat.send('chat.postEphemeral', args as unknown as ChatPostEphemeralArguments));
   }
 
   /** `{ text }` for a string, the object's fields (snake_cased) for an object. */

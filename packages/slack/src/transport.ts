@@ -16,6 +16,8 @@ import { Agent, type Dispatcher } from 'undici';
  */
 export interface SlackTransport {
   fetch: FetchFunction;
+  /** One POST to `origin` + `path` (no URL to parse): the hot path's call. */
+  post(origin: string, path: string, headers: Record<string, string>, body: string): Promise<FetchResponse>;
   /** Waits for calls in flight, then closes the connections. */
   close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export function createSlackTransport(): SlackTransport {
   };
   return {
     fetch,
+    post: (origin, path, headers, body) => dispatchTo(agent, origin, path, 'POST', headers, body, undefined, origin + path),
     close: async () => {
       if (!agent.closed) await agent.close();
     },
@@ -40,24 +43,28 @@ export function createSlackTransport(): SlackTransport {
 }
 
 function dispatch(agent: Agent, url: URL, init: FetchRequestInit | undefined): Promise<FetchResponse> {
+  const method = (init?.method ?? 'GET') as Dispatcher.HttpMethod;
+  return dispatchTo(agent, url.origin, url.pathname + url.search, method, init?.headers, init?.body as string | undefined, init?.signal, url.href);
+}
+
+function dispatchTo(
+  agent: Agent,
+  origin: string,
+  path: string,
+  method: Dispatcher.HttpMethod,
+  headers: Record<string, string> | undefined,
+  body: string | undefined,
+  signal: AbortSignal | undefined,
+  href: string,
+): Promise<FetchResponse> {
   return new Promise((resolve, reject) => {
-    const signal = init?.signal;
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const handler = new CollectingHandler(url.href, resolve, reject, signal);
+    const handler = new CollectingHandler(href, resolve, reject, signal);
     try {
-      agent.dispatch(
-        {
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
-          headers: init?.headers,
-          body: init?.body as string | undefined,
-        },
-        handler,
-      );
+      agent.dispatch({ origin, path, method, headers, body }, handler);
     } catch (error) {
       reject(error);
     }
