@@ -118,13 +118,25 @@ describe('runConsoleChat', () => {
     expect((await chat('hi')).printed).toBe('Bot > Count: 1\n');
   });
 
-  it('answers an unknown command with one line of help, and ignores blank lines', async () => {
+  it('sends a slash command that is not the console\'s to the bot as text (as 1.x did), and ignores blank lines', async () => {
     const { printed } = await chat('/nope\n\n   \n/help\n');
     expect(printed.split('\n')).toEqual([
-      'Unknown command "/nope". Commands: /state, /session, /reset, /payload <data>, /help, /exit.',
+      'Bot > Count: 1',
       'Commands: /state, /session, /reset, /payload <data>, /help, /exit. Start a message with // to send text beginning with /.',
       '',
     ]);
+  });
+
+  it("runs a 1.x todo bot's own /list and /clear commands; the console keeps only its own", async () => {
+    const todo: Action<Context<{ todos: string[] }>> = async (context) => {
+      const text = context.event.text ?? '';
+      const todos = context.state.todos ?? [];
+      if (text === '/list') await context.sendText(todos.length ? todos.join(', ') : 'nothing to do');
+      else if (text === '/clear') context.setState({ todos: [] });
+      else context.setState({ todos: [...todos, text] });
+    };
+    const { printed } = await chat('buy milk\nwalk dog\n/list\n/clear\n/list\n/state\n', { bot: makeBot(todo as Action<any>) });
+    expect(printed.split('\n')).toEqual(['Bot > buy milk, walk dog', 'Bot > nothing to do', '{"count":0,"todos":[]}', '']);
   });
 
   it('sends /payload as a payload event and // as text starting with /', async () => {

@@ -26,7 +26,7 @@ export interface ConsoleChatOptions {
   now?: () => number;
 }
 
-/** The commands, for `/help` and unknown commands. */
+/** The console's own commands, for `/help`; any other `/word` is sent to the bot as text. */
 export const CONSOLE_COMMANDS = '/state, /session, /reset, /payload <data>, /help, /exit';
 
 /** What a command asks of the chat loop: to end it, or (nothing) to read the next line. */
@@ -120,7 +120,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         const [, name = '', argument = ''] = /^\/(\S*)\s*(.*)$/.exec(line.trim()) ?? [];
         const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
         if (command === undefined) {
-          print(`Unknown command ${JSON.stringify(`/${name}`)}. Commands: ${CONSOLE_COMMANDS}.`);
+          // Not the console's: the bot's own command (a 1.x todo bot's `/list`), sent as text as 1.x did.
+          await send({ message: { text: line } });
         } else if ((await command(argument)) === 'exit') {
           byCommand = true;
           break;
