@@ -80,6 +80,8 @@ export class SessionEditor {
       lastActivity: live ? live.lastActivity : now,
       version: (stored?.version ?? 0) + 1,
       eventIds: stored?.eventIds ?? [],
+      // An edited state keeps the shape version it was read at, or a state migration would run on it again.
+      ...(live?.stateVersion !== undefined && edit.op !== 'reset' ? { stateVersion: live.stateVersion } : {}),
     };
   }
 
