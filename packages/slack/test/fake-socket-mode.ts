@@ -34,6 +34,11 @@ export class FakeSocketMode {
   /** Tickets handed out and how often each was used. */
   readonly tickets = new Map<string, number>();
   connections = 0;
+  /**
+   * When set, an `events_api` envelope not acknowledged within this many ms is sent again (a new
+   * envelope, `retry_attempt` + 1, `retry_reason: 'timeout'`), as Slack does; at most 3 times.
+   */
+  redeliverAfterMs: number | undefined;
   #server: WebSocketServer | undefined;
   #port = 0;
   #sockets = new Set<WebSocket>();
@@ -106,6 +111,15 @@ export class FakeSocketMode {
     const [socket] = this.#sockets;
     if (!socket) throw new Error('no Socket Mode client is connected');
     socket.send(text);
+    const attempt = envelope.retry_attempt ?? 0;
+    if (type === 'events_api' && this.redeliverAfterMs !== undefined && attempt < 3) {
+      const timer = setTimeout(() => {
+        if (!this.ackOf(envelope.envelope_id) && this.connected) {
+          this.send(type, payload, { retryAttempt: attempt + 1, retryReason: 'timeout' });
+        }
+      }, this.redeliverAfterMs);
+      timer.unref();
+    }
     return envelope.envelope_id;
   }
 
