@@ -1,10 +1,18 @@
 import { messagingApi } from '@line/bot-sdk';
-import type { AnyState, Connector, ConnectorTransports, ContextInit, ReceivedWebhook, WebhookRequest } from 'bottender/connector';
+import {
+  type AnyState,
+  type Connector,
+  type ConnectorTransports,
+  type ContextInit,
+  type ReceivedWebhook,
+  WebhookError,
+  type WebhookRequest,
+} from 'bottender/connector';
 
 import { ChatClient } from './chat-client';
 import { LineContext, type LineContextServices } from './context';
 import { LineEvent } from './event';
-import { type LineChannelOptions, resolveLineOptions } from './options';
+import { checkChannelSecrets, type LineChannelOptions, type ResolvedLineOptions, resolveLineOptions } from './options';
 import { ProfileClient } from './profile-client';
 import { ReplyClient } from './reply-client';
 import { parseLineWebhook } from './webhook';
@@ -22,10 +30,16 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
   readonly #replies: ReplyClient;
   readonly #services: LineContextServices;
   readonly #sdk: messagingApi.MessagingApiClient;
+  readonly #options: ResolvedLineOptions;
+  /** Per-channel parts of events received through `getConfig` / `getSessionKeyPrefix` (1.x's multi-channel bots). */
+  readonly #channelOf = new WeakMap<LineEvent, { services: LineContextServices; prefix: string }>();
+  /** The clients of each channel `getConfig` named, by access token. */
+  readonly #byToken = new Map<string, { replies: ReplyClient; services: LineContextServices }>();
 
   /** Throws a TypeError naming the key when `options` is not usable. */
   constructor(options: LineChannelOptions) {
     const resolved = resolveLineOptions(options);
+    this.#options = resolved;
     this.#channelSecret = resolved.channelSecret;
     this.#replies = new ReplyClient(resolved.origin, resolved.accessToken);
     // The SDK's client for the rare calls (profiles, groups, rich menus); replies have their own.
@@ -46,13 +60,55 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
   }
 
   /** 401 for a missing or wrong X-Line-Signature, 400 for a body that is not a LINE webhook. */
-  receive(request: WebhookRequest): ReceivedWebhook<LineEvent> {
-    return { events: parseLineWebhook(request, this.#channelSecret) };
+  receive(request: WebhookRequest): ReceivedWebhook<LineEvent> | Promise<ReceivedWebhook<LineEvent>> {
+    if (this.#options.getConfig === undefined && this.#options.getSessionKeyPrefix === undefined) {
+      return { events: parseLineWebhook(request, this.#channelSecret) };
+    }
+    return this.#receiveForChannel(request);
+  }
+
+  /** A webhook of one of several channels: its secret and token from `getConfig`, its session prefix. */
+  async #receiveForChannel(request: WebhookRequest): Promise<ReceivedWebhook<LineEvent>> {
+    const requestContext = { params: { ...request.params } };
+    let secret = this.#channelSecret;
+    let services = this.#services;
+    const { getConfig, getSessionKeyPrefix } = this.#options;
+    if (getConfig) {
+      const config = await getConfig(requestContext);
+      if (config === undefined || config === null) throw new WebhookError(404, 'no LINE channel at this path');
+      const secrets = checkChannelSecrets(config);
+      secret = secrets.channelSecret;
+      services = this.#servicesFor(secrets.accessToken);
+    }
+    const events = parseLineWebhook(request, secret);
+    for (const event of events) {
+      const prefix = getSessionKeyPrefix ? getSessionKeyPrefix(event, requestContext) : '';
+      if (typeof prefix !== 'string') throw new TypeError('channels.line.getSessionKeyPrefix must return a string');
+      this.#channelOf.set(event, { services, prefix });
+    }
+    return { events };
+  }
+
+  #servicesFor(accessToken: string): LineContextServices {
+    if (accessToken === this.#options.accessToken) return this.#services;
+    let channel = this.#byToken.get(accessToken);
+    if (!channel) {
+      const replies = new ReplyClient(this.#options.origin, accessToken);
+      const sdk = new messagingApi.MessagingApiClient({ channelAccessToken: accessToken, baseURL: this.#options.origin });
+      channel = {
+        replies,
+        services: { ...this.#services, replies, profiles: new ProfileClient(sdk), chats: new ChatClient(sdk) },
+      };
+      this.#byToken.set(accessToken, channel);
+    }
+    return channel.services;
   }
 
   /** The user, group or room id; undefined for events without a usable source (no session). */
   sessionKey(event: LineEvent): string | undefined {
-    return event.conversationId;
+    const key = event.conversationId;
+    const prefix = this.#channelOf.get(event)?.prefix;
+    return key === undefined || !prefix ? key : prefix + key;
   }
 
   /** LINE's `webhookEventId`: a redelivery repeats it, so the event runs once. */
@@ -73,12 +129,12 @@ export class LineConnector implements Connector<LineEvent, LineContext>, Connect
   }
 
   createContext(init: ContextInit<AnyState, LineEvent>): LineContext {
-    return new LineContext(init, this.#services);
+    return new LineContext(init, this.#channelOf.get(init.event)?.services ?? this.#services);
   }
 
   /** Closes the reply connections once calls in flight are done. */
   async close(): Promise<void> {
-    await this.#replies.close();
+    await Promise.all([this.#replies.close(), ...[...this.#byToken.values()].map((channel) => channel.replies.close())]);
   }
 }
 

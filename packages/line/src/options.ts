@@ -13,10 +13,10 @@ export type LineSendMethod = 'reply' | 'push';
  * channel runs at all); the connector accepts and ignores them so the whole object can be passed.
  */
 export interface LineChannelOptions {
-  /** The channel access token (LINE Developers console, "Messaging API" tab). */
-  accessToken: string;
-  /** The channel secret (console, "Basic settings"): the key of the X-Line-Signature check. */
-  channelSecret: string;
+  /** The channel access token (LINE Developers console, "Messaging API" tab). Required unless `getConfig` is given. */
+  accessToken?: string;
+  /** The channel secret (console, "Basic settings"): the key of the X-Line-Signature check. Required unless `getConfig` is given. */
+  channelSecret?: string;
   /**
    * Where the Messaging API lives, as an origin (`https://host[:port]`, no path). Default
    * `https://api.line.me`. Tests point it at a fake API; deployments may point it at a proxy.
@@ -34,10 +34,35 @@ export interface LineChannelOptions {
    * `push*()` do what they say whatever this is. Pushes count against the monthly quota.
    */
   sendMethod?: LineSendMethod;
+  /**
+   * Several LINE channels in one bot, as in Bottender 1.x: called for each webhook with the values
+   * of the path's parameters (`path: '/webhooks/line/:channelId'`), it gives that channel's
+   * `{ accessToken, channelSecret }` (or a promise of them; nothing, for a channel you do not
+   * serve: 404). The signature is checked with its secret and the replies use its token.
+   */
+  getConfig?: (request: { params: Record<string, string> }) => LineChannelSecrets | undefined | null | Promise<LineChannelSecrets | undefined | null>;
+  /**
+   * A prefix for the session keys of an event (1.x's option): `line:<prefix><user, group or room id>`.
+   * With several channels of one LINE provider (which gives a user the same id in each), a prefix
+   * per channel keeps their sessions apart.
+   */
+  getSessionKeyPrefix?: (event: LineEventLike, request: { params: Record<string, string> }) => string;
   /** Used by the core: the webhook path. */
   path?: string;
   /** Used by the core: whether the channel is on. */
   enabled?: boolean;
+}
+
+/** One channel's secrets, as `getConfig` gives them. */
+export interface LineChannelSecrets {
+  accessToken: string;
+  channelSecret: string;
+}
+
+/** The event as `getSessionKeyPrefix` sees it (a LineEvent). */
+export interface LineEventLike {
+  readonly rawEvent: unknown;
+  readonly destination: string;
 }
 
 /** Options after validation, with defaults applied. */
@@ -47,16 +72,28 @@ export interface ResolvedLineOptions {
   origin: string;
   pushFallback: boolean;
   sendMethod: LineSendMethod;
+  getConfig: LineChannelOptions['getConfig'];
+  getSessionKeyPrefix: LineChannelOptions['getSessionKeyPrefix'];
 }
 
 /** The keys of {@link LineChannelOptions}, for unknown-key messages. */
-export const LINE_OPTION_KEYS = ['accessToken', 'channelSecret', 'origin', 'pushFallback', 'sendMethod', 'path', 'enabled'] as const;
+export const LINE_OPTION_KEYS = [
+  'accessToken',
+  'channelSecret',
+  'origin',
+  'pushFallback',
+  'sendMethod',
+  'getConfig',
+  'getSessionKeyPrefix',
+  'path',
+  'enabled',
+] as const;
 
 /**
  * Keys of Bottender 1.x's LINE channel that this package accepts and ignores (see the LINE page,
- * "Left out"), so a 1.x config runs unchanged; `getConfig` is refused by the missing secrets.
+ * "Left out"), so a 1.x config runs unchanged.
  */
-const LEGACY_KEYS = ['shouldBatch', 'skipLegacyProfile', 'getSessionKeyPrefix', 'getConfig'];
+const LEGACY_KEYS = ['shouldBatch', 'skipLegacyProfile'];
 
 /**
  * Checks `channels.line` and applies defaults. Errors name the key and the kind of value found,
@@ -72,12 +109,37 @@ export function resolveLineOptions(options: LineChannelOptions): ResolvedLineOpt
   if (unknown.length > 0) {
     throw new TypeError(unknown.map((key) => unknownKeyMessage('channels.line', key, LINE_OPTION_KEYS)).join('; '));
   }
+  const getConfig = optionalFunction(options.getConfig, 'getConfig');
+  const getSessionKeyPrefix = optionalFunction(options.getSessionKeyPrefix, 'getSessionKeyPrefix');
+  // With getConfig the secrets come per webhook; fixed ones are then optional.
+  const secret = (value: unknown, key: string, what: string) =>
+    getConfig && value === undefined ? '' : requireSecret(value, key, what);
   return {
-    accessToken: requireSecret(options.accessToken, 'accessToken', 'the channel access token'),
-    channelSecret: requireSecret(options.channelSecret, 'channelSecret', 'the channel secret'),
+    getConfig,
+    getSessionKeyPrefix,
+    accessToken: secret(options.accessToken, 'accessToken', 'the channel access token'),
+    channelSecret: secret(options.channelSecret, 'channelSecret', 'the channel secret'),
     origin: resolveOrigin(options.origin),
     pushFallback: resolvePushFallback(options.pushFallback),
     sendMethod: resolveSendMethod(options.sendMethod),
+  };
+}
+
+function optionalFunction<F>(value: F | undefined, key: string): F | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`channels.line.${key} must be a function, got ${kindOf(value)}`);
+  return value;
+}
+
+/** Checks what `getConfig` gave for one webhook (the same rules as the fixed secrets). */
+export function checkChannelSecrets(value: unknown): LineChannelSecrets {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`channels.line.getConfig must give { accessToken, channelSecret }, got ${kindOf(value)}`);
+  }
+  const { accessToken, channelSecret } = value as Record<string, unknown>;
+  return {
+    accessToken: requireSecret(accessToken, 'getConfig().accessToken', 'the channel access token'),
+    channelSecret: requireSecret(channelSecret, 'getConfig().channelSecret', 'the channel secret'),
   };
 }
 

@@ -72,7 +72,7 @@ describe('channels.line options', () => {
       'channels.line.sendMehtod is not a known key; did you mean sendMethod?; channels.line.pushFallbak is not a known key; did you mean pushFallback?',
     );
     expect(() => createConnector({ ...valid, token: 'x' } as never)).toThrow(
-      'channels.line.token is not a known key; the keys are accessToken, channelSecret, origin, pushFallback, sendMethod, path, enabled',
+      'channels.line.token is not a known key; the keys are accessToken, channelSecret, origin, pushFallback, sendMethod, getConfig, getSessionKeyPrefix, path, enabled',
     );
   });
 

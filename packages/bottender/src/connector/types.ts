@@ -13,6 +13,8 @@ export interface WebhookRequest {
   headers: IncomingHttpHeaders;
   /** The body exactly as received. */
   rawBody: Buffer;
+  /** The values of the channel path's parameters (`/webhooks/line/:channelId`), when it has any. */
+  params?: Record<string, string>;
 }
 
 /** An answer to a webhook request. */

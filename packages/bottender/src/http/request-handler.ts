@@ -4,6 +4,7 @@ import type { Connector, WebhookResponse } from '../connector/types';
 import type { Bot, BotDispatcher } from '../runtime/bot';
 import type { WebhookLogEntry } from '../runtime/log';
 import { consoleLogger, type Logger } from '../runtime/logger';
+import { compilePathPattern, hasParams, type PathPattern } from './path-pattern';
 import { answerWebhook } from './webhook-answer';
 import { BodyAlreadyReadError, BodyTooLargeError, DEFAULT_BODY_LIMIT, readRawBody } from './read-body';
 
@@ -44,10 +45,14 @@ export type RequestListener = (request: IncomingMessage, response: ServerRespons
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
   const byPath = new Map<string, { connector: Connector; dispatcher: BotDispatcher }>();
+  // Paths with parameters (`/webhooks/line/:channelId`), tried in order after the exact lookup.
+  const patterns: { pattern: PathPattern; route: { connector: Connector; dispatcher: BotDispatcher } }[] = [];
   for (const channel of options.channels) {
     if (byPath.has(channel.path)) throw new Error(`two channels use the webhook path ${channel.path}`);
     const dispatcher = options.bot.dispatcher(channel.connector) as BotDispatcher;
-    byPath.set(channel.path, { connector: channel.connector, dispatcher });
+    const route = { connector: channel.connector, dispatcher };
+    byPath.set(channel.path, route);
+    if (hasParams(channel.path)) patterns.push({ pattern: compilePathPattern(channel.path), route });
   }
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
@@ -66,8 +71,18 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
     const target = request.url ?? '/';
     const mark = target.indexOf('?');
     const pathname = mark === -1 ? target : target.slice(0, mark);
-    const route = byPath.get(pathname);
-    if (!route) {
+    let matched = byPath.get(pathname);
+    let params: Record<string, string> | undefined;
+    if (!matched && patterns.length > 0) {
+      for (const candidate of patterns) {
+        params = candidate.pattern.match(pathname);
+        if (params) {
+          matched = candidate.route;
+          break;
+        }
+      }
+    }
+    if (!matched) {
       if (healthPath && pathname === healthPath && request.method === 'GET') {
         send(response, { status: 200, body: { status: 'ok' } });
       } else if (next) {
@@ -77,6 +92,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       }
       return;
     }
+    const route = matched;
     // A declared answer deadline counts from here, reading the body included.
     const receivedAt = Date.now();
     const watch = options.onWebhook && watchWebhook(options.onWebhook, route.connector, request.method ?? '', pathname, receivedAt);
@@ -96,6 +112,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
             query: new URLSearchParams(mark === -1 ? '' : target.slice(mark + 1)),
             headers: request.headers,
             rawBody,
+            ...(params && { params }),
           },
           logger,
           receivedAt,

@@ -64,7 +64,14 @@ export class FakeLineApi {
   #server: Server | undefined;
   #origin = '';
 
+  readonly #otherTokens = new Set<string>();
+
   constructor(readonly accessToken: string) {}
+
+  /** Accepts the token of another channel too (a bot serving several LINE channels). */
+  acceptAccessToken(token: string): void {
+    this.#otherTokens.add(token);
+  }
 
   /** `http://127.0.0.1:<port>`, for `channels.line.origin`. */
   get origin(): string {
@@ -156,7 +163,8 @@ export class FakeLineApi {
   }
 
   #route(method: string, path: string, raw: string, record: RecordedRequest): [number, unknown] {
-    if (record.authorization !== `Bearer ${this.accessToken}`) return [401, AUTH_FAILED];
+    const bearer = record.authorization?.startsWith('Bearer ') ? record.authorization.slice(7) : undefined;
+    if (bearer !== this.accessToken && !(bearer !== undefined && this.#otherTokens.has(bearer))) return [401, AUTH_FAILED];
     const failure = this.#failures.findIndex((f) => f.path === path);
     if (failure !== -1) {
       const [{ status, answer }] = this.#failures.splice(failure, 1);
