@@ -2,7 +2,7 @@ import { Bot, MemorySessionStore, type RunningServer, serve } from 'bottender';
 
 import { createConnector, type SlackChannelOptions } from '@bottender/slack';
 
-import { type FakeSlackApi, startFakeSlackApi } from '../../packages/slack/test/fake-slack-api';
+import { type FakeSlackApi, startFakeSlackApi } from '@bottender/slack/testing';
 import { FakeSocketMode } from '../../packages/slack/test/fake-socket-mode';
 import * as fx from '../../packages/slack/test/fixtures/events';
 import { APP_TOKEN, BOT_TOKEN, nowSeconds, postRaw, sign, SIGNING_SECRET } from '../../packages/slack/test/harness';

@@ -3,7 +3,7 @@ import { describeConnectorConformance } from 'bottender/testing';
 
 import { createConnector, type SlackEvent } from '@bottender/slack';
 
-import { type FakeSlackApi, startFakeSlackApi } from './fake-slack-api';
+import { type FakeSlackApi, startFakeSlackApi } from '@bottender/slack/testing';
 import { FakeSocketMode } from './fake-socket-mode';
 import * as fx from './fixtures/events';
 import { APP_TOKEN, BOT_TOKEN, nowSeconds, sign, SIGNING_SECRET } from './harness';

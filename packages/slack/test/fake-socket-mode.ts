@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { type WebSocket, WebSocketServer } from 'ws';
 
-import type { FakeSlackApi } from './fake-slack-api';
+import type { FakeSlackApi } from '@bottender/slack/testing';
 
 /**
  * A fake Socket Mode server on 127.0.0.1 (the `ws` package), following Slack's published

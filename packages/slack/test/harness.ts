@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 
 import {
@@ -18,7 +17,7 @@ import type { HeldEvent, HeldEventStore } from 'bottender/store';
 import { createConnector, type SlackChannelOptions, SlackConnector } from '@bottender/slack';
 
 import { commandForm, payloadForm } from './fixtures/events';
-import { type FakeSlackApi, startFakeSlackApi } from './fake-slack-api';
+import { type FakeSlackApi, signSlackBody, startFakeSlackApi } from '@bottender/slack/testing';
 import { FakeSocketMode } from './fake-socket-mode';
 
 export const BOT_TOKEN = 'xoxb-0000000001-0000000002-fakebottoken0123456789ab';
@@ -26,9 +25,9 @@ export const APP_TOKEN = 'xapp-1-A0FAKE0001-0000000003-fakeapptoken0123456789abc
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export const WEBHOOK_PATH = '/webhooks/slack';
 
-/** X-Slack-Signature as Slack computes it: `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<body>`. */
+/** X-Slack-Signature as Slack computes it (`signSlackBody` of the testing entry), with the tests' secret by default. */
 export function sign(raw: string | Buffer, timestamp: number | string, secret = SIGNING_SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest('hex')}`;
+  return signSlackBody(raw, timestamp, secret);
 }
 
 /** Seconds since the epoch, as X-Slack-Request-Timestamp carries them. */

@@ -2,7 +2,7 @@ import { Bot, MemorySessionStore, serve, silentLogger } from 'bottender';
 
 import { createConnector, type SlackContext } from '@bottender/slack';
 
-import { startFakeSlackApi } from './fake-slack-api';
+import { startFakeSlackApi } from '@bottender/slack/testing';
 import { FakeSocketMode } from './fake-socket-mode';
 import * as fx from './fixtures/events';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness';
