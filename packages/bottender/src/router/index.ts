@@ -4,3 +4,4 @@
  */
 export { payload, route, router, text } from './router';
 export type { Pattern, Route, RoutePredicate } from './router';
+export { line, slack, telegram } from './platforms';
