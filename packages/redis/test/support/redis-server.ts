@@ -1,4 +1,3 @@
-import { createHook } from 'node:async_hooks';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -6,26 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * ioredis's reply parser (redis-parser 3) starts a ref'd 50 ms interval whenever a reply outgrows
- * its buffer pool (any reply over 32 KiB, as the 1 MiB state of the conformance suite), and the
- * interval runs until the pool has shrunk back, about 2 s later. It holds nothing the tests
- * need, but a Jest run whose last file read a large reply then ends with "Jest did not exit one
- * second after the test run has completed". So, in the tests only, that interval is unref'd when
- * it is created (found by its creation stack; once per process, whatever the number of files).
- * A bot process is not affected by it but for up to 2 s at exit, after its last large reply.
+ * ioredis's reply parser (redis-parser 3) starts a ref'd 50 ms interval, `decreaseBufferPool`,
+ * whenever a reply outgrows its buffer pool (any reply over 32 KiB, as the 1 MiB state of the
+ * conformance suite), and the interval runs until the pool has shrunk back, about 2 s later. It
+ * holds nothing the tests need, but a Jest run whose last file read a large reply then ends with
+ * "Jest did not exit one second after the test run has completed". So, in the tests only, that
+ * interval is unref'd when it is created: the parser is loaded in each test file's context and
+ * calls that context's `setInterval`, wrapped here (by the callback's name; no async hooks, which
+ * would slow every promise). A bot process is held by it at most 2 s at exit, after a large reply.
  */
-const PARSER_TIMER_HOOK = Symbol.for('bottender.tests.unrefRedisParserTimer');
-const processGlobal = process as unknown as Record<symbol, unknown>;
-if (!processGlobal[PARSER_TIMER_HOOK]) {
-  processGlobal[PARSER_TIMER_HOOK] = true;
-  createHook({
-    init(_id, type, _trigger, resource) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      if (stack.includes('redis-parser')) (resource as NodeJS.Timeout).unref();
-    },
-  }).enable();
-}
+const originalSetInterval = globalThis.setInterval;
+globalThis.setInterval = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const timer = originalSetInterval(callback, ms, ...args);
+  if (callback?.name === 'decreaseBufferPool') timer.unref();
+  return timer;
+}) as typeof setInterval;
 
 /** A Redis the tests can reach, and, when they started it, stop and restart. */
 export interface TestRedis {
