@@ -44,13 +44,38 @@ export class OneXSessionKeys {
     if (this.client instanceof Cluster) return;
     let cursor = '0';
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', '*:*', 'COUNT', SCAN_COUNT, 'TYPE', 'string');
+      const [next, keys] = await this.#scanStrings(cursor);
       cursor = next;
       if (keys.some(isOneXKey)) {
         this.#present = true;
         return;
       }
     } while (cursor !== '0');
+  }
+
+  #typeFilter = true;
+
+  /**
+   * One SCAN step over string keys shaped like session ids. `SCAN ... TYPE` needs Redis 6; on an
+   * older server the step is a plain SCAN and the candidates' types are asked in one pipeline.
+   */
+  async #scanStrings(cursor: string): Promise<[string, string[]]> {
+    const client = this.client as Redis;
+    if (this.#typeFilter) {
+      try {
+        return await client.scan(cursor, 'MATCH', '*:*', 'COUNT', SCAN_COUNT, 'TYPE', 'string');
+      } catch (error) {
+        if (!/syntax|TYPE/i.test((error as Error)?.message ?? '')) throw error;
+        this.#typeFilter = false;
+      }
+    }
+    const [next, keys] = await client.scan(cursor, 'MATCH', '*:*', 'COUNT', SCAN_COUNT);
+    const candidates = keys.filter(isOneXKey);
+    if (candidates.length === 0) return [next, []];
+    const batch = client.pipeline();
+    for (const key of candidates) batch.type(key);
+    const types = (await batch.exec()) ?? [];
+    return [next, candidates.filter((_key, i) => types[i]?.[1] === 'string')];
   }
 
   /** The 1.x session `id` as a version-0 record, or undefined (one GET, only when 1.x keys exist). */
@@ -105,7 +130,7 @@ export class OneXSessionKeys {
     do {
       let keys: string[];
       try {
-        [cursor, keys] = await this.client.scan(cursor, 'MATCH', '*:*', 'COUNT', SCAN_COUNT, 'TYPE', 'string');
+        [cursor, keys] = await this.#scanStrings(cursor);
       } catch (error) {
         throw this.fail(error, undefined, 'list (Bottender 1.x sessions)');
       }

@@ -222,3 +222,23 @@ test('a database 1.x never used costs no lookup: new sessions take the usual two
   await bot.handleEvent(connector, new TestEvent({ user: user(), id: 'e1' }));
   expect(sent).toEqual(['evalsha', 'evalsha']);
 });
+
+test('finds 1.x keys on a Redis older than 6 too (no SCAN ... TYPE): the types are asked instead', async () => {
+  const u = user();
+  await writeOneX([oneX(`test:${u}`, { count: 4 })]);
+  const sessions = store();
+  const client = sessions.client as Redis;
+  const scan = client.scan.bind(client) as (...args: unknown[]) => Promise<[string, string[]]>;
+  const scans: unknown[][] = [];
+  (client as unknown as { scan: unknown }).scan = (...args: unknown[]) => {
+    scans.push(args);
+    if (args.includes('TYPE')) return Promise.reject(new Error('ERR syntax error'));
+    return scan(...args);
+  };
+  await sessions.init();
+  expect(sessions.readsOneXSessions).toBe(true);
+  expect(scans.some((args) => !args.includes('TYPE'))).toBe(true);
+  const { bot, seen, connector } = counterBot(sessions);
+  await bot.handleEvent(connector, new TestEvent({ user: u, id: 'e1' }));
+  expect(seen).toEqual([{ count: 4 }]);
+});
