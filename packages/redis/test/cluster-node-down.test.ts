@@ -89,6 +89,8 @@ it('a killed master: its sessions get 503 at once, the others carry on, a few lo
   for (let s = 0; s < SESSIONS; s++) {
     const answer = await postEvents(bots[0], [{ user: `s${s}`, id: `final-${s}`, text: 'track' }]);
     expect(answer.status).toBe(200);
+    // The answer can overtake the process's RAN line on stdout: wait for the line itself.
+    await bots[0].waitForLine(new RegExp(`"final-${s}"`), 10_000);
   }
   const finals = bots.flatMap((bot) => bot.runs).filter((run) => run.event.startsWith('final-'));
   for (let s = 0; s < SESSIONS; s++) {
