@@ -173,6 +173,7 @@ pgTest('connections killed again and again under load: every event is 200-and-wr
   const killer = (async () => {
     while (killing) {
       await sleep(25 + Math.random() * 50);
+      if (!killing) break;
       const { rows } = await stores.raw.query(
         // One connection of the store's at a time, whatever it is doing: idle, mid-statement, mid-commit.
         `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1 ORDER BY random() LIMIT 1`,
@@ -192,6 +193,8 @@ pgTest('connections killed again and again under load: every event is 200-and-wr
   );
   killing = false;
   await killer;
+  // The last kill may have hit an idle connection whose end the pool has not seen yet: let it.
+  await sleep(300);
   // Once enough() held it held for every later index, so what was sent is a prefix of the plan.
   const events = planned.filter((_, i) => answers[i] !== undefined);
   const EVENTS = events.length;
@@ -206,7 +209,8 @@ pgTest('connections killed again and again under load: every event is 200-and-wr
   const stateOf = async () => {
     const out: string[] = [];
     for (let s = 0; s < SESSIONS; s++) {
-      const stored = await store.read(`test:s${s}`);
+      // A read on a connection killed at the very end is refused once (503 in a bot); the next one works.
+      const stored = await store.read(`test:s${s}`).catch(() => store.read(`test:s${s}`));
       expect(stored?.state.count ?? 0).toBe(stored?.state.ids?.length ?? 0);
       out.push(...(stored?.state.ids ?? []));
     }
