@@ -80,7 +80,13 @@ export class RedisSessionStore implements SessionStore, HeldEventStore {
       this.#options.outageRetryMs,
     );
     if (this.#owned) this.#health.watch(() => this.#closed);
-    this.#oneX = new OneXSessionKeys(this.client, (error, id, what) => this.#fail(error, id, what), this.#options.logger ?? consoleLogger);
+    this.#oneX = new OneXSessionKeys(
+      this.client,
+      (error, id, what) => this.#fail(error, id, what),
+      this.#options.logger ?? consoleLogger,
+      // Only a prefix the user gave: 1.x's config passed it to ioredis, which put it before its keys.
+      options.keyPrefix == null ? undefined : this.#options.keyPrefix,
+    );
   }
 
   /** Whether Bottender 1.x session keys were found at start, so sessions without a record look for one. */

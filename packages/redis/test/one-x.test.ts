@@ -133,8 +133,9 @@ test('a 1.x session is read under the lock by its first event, carried over, and
   const { bot, seen, connector } = counterBot(sessions);
   const sent = countCommands(sessions);
   expect(await bot.handleEvent(connector, new TestEvent({ user: u1, id: 'e1' }))).toBe('committed');
-  // Lock and read (1), the 1.x key (1, under the lock), commit (1), delete the 1.x key (1).
-  expect(sent).toEqual(['evalsha', 'get', 'evalsha', 'del']);
+  // Lock and read (1), the 1.x key (1, under the lock: one MGET of `id` and `${keyPrefix}id`, as
+  // this store was given a keyPrefix; see one-x-key-prefix.test.ts), commit (1), delete the 1.x key (1).
+  expect(sent).toEqual(['evalsha', 'mget', 'evalsha', 'del']);
   expect(seen).toEqual([{ count: 3, name: 'Ann', nested: { list: [1, 2] } }]);
   expect(await raw.exists(`test:${u1}`)).toBe(0);
   expect(await raw.exists(`test:${u2}`)).toBe(1);
