@@ -7,7 +7,7 @@
  * (its queues, the context's flush symbols, the state cell) are exported from none of them.
  */
 export { Context } from './context/context';
-export type { BotEvent, ContextInit, SessionInfo } from './context/context';
+export type { BotEvent, ContextInit, SessionInfo, SessionParties, SessionParty } from './context/context';
 export type { BotContext, PlatformContexts } from './context/platforms';
 export { AnswerTooLateError, WebhookError } from './connector/types';
 export type {

@@ -3,7 +3,9 @@
  * this; see docs/connectors.md for the contract and a worked example.
  */
 export { Context, discardContext, flushContext } from '../context/context';
-export type { BotEvent, ContextInit, SessionInfo } from '../context/context';
+export type { BotEvent, ContextInit, SessionInfo, SessionParties, SessionParty } from '../context/context';
+/** Bottender 1.x's camelCase names next to a platform payload's own (`rawEvent`, client answers). */
+export { addCamelCaseAliases, oneXCamelCase } from '../one-x/camel-case-aliases';
 export { ACKNOWLEDGED_OUTCOMES, AnswerTooLateError, WebhookError } from './types';
 export type {
   AnswerSlot,

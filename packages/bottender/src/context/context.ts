@@ -27,7 +27,31 @@ export interface SessionInfo {
   readonly lastActivity: number | undefined;
   /** True when the session was absent or expired and started from `initialState`. */
   readonly isNew: boolean;
+  /**
+   * Bottender 1.x's `session.user`: who sent this event (`{ id, _updatedAt }`), when the event
+   * names someone. Taken from the event each time, not stored; see {@link SessionParties}.
+   */
+  readonly user?: SessionParty;
+  /** Bottender 1.x's `session.group`: the LINE group or Telegram group the event came from. */
+  readonly group?: SessionParty;
+  /** Bottender 1.x's `session.room`: the LINE multi-person chat the event came from. */
+  readonly room?: SessionParty;
+  /** Bottender 1.x's `session.channel`: the Slack channel or Telegram channel the event came from. */
+  readonly channel?: SessionParty;
 }
+
+/**
+ * One party of a conversation as Bottender 1.x's session described it (with its default
+ * `skipLegacyProfile: true`): the platform's id, and when this version last saw it (ISO 8601).
+ */
+export interface SessionParty {
+  /** The platform's id, of the type the platform gives (Telegram's are numbers, as in 1.x). */
+  readonly id: string | number;
+  readonly _updatedAt: string;
+}
+
+/** The ids of the parties an event involves, by 1.x's session field; absent ones are left out. */
+export type SessionParties = { readonly [K in 'user' | 'group' | 'room' | 'channel']?: string | number };
 
 /** What a connector gets to build a context; see {@link Connector.createContext}. */
 export interface ContextInit<State extends AnyState, Event extends BotEvent> {
@@ -65,7 +89,8 @@ export const discardContext: unique symbol = Symbol.for('bottender.discardContex
 export abstract class Context<State extends AnyState = AnyState, Event extends BotEvent = BotEvent> {
   readonly platform: string;
   readonly event: Event;
-  readonly session: SessionInfo | null;
+  readonly #sessionInfo: SessionInfo | null;
+  #session: SessionInfo | null | undefined;
   readonly #cell: StateCell<State> | null;
   #intent: string | null = null;
   #handled: boolean | null = null;
@@ -73,8 +98,29 @@ export abstract class Context<State extends AnyState = AnyState, Event extends B
   constructor(init: ContextInit<State, Event>) {
     this.platform = init.platform;
     this.event = init.event;
-    this.session = init.session;
+    this.#sessionInfo = init.session;
     this.#cell = init.state;
+  }
+
+  /**
+   * The session the event runs in (null for events that belong to none), with Bottender 1.x's
+   * `user`, `group`, `room` and `channel` taken from the event (see {@link sessionParties}). Built
+   * when first read, so handlers that never read it cost nothing.
+   */
+  get session(): SessionInfo | null {
+    if (this.#session === undefined) {
+      const info = this.#sessionInfo;
+      this.#session = info === null ? null : withParties(info, this.sessionParties());
+    }
+    return this.#session;
+  }
+
+  /**
+   * The ids of who and where the event came from, for 1.x's `session.user` and friends. Platform
+   * contexts override it; the default names no one.
+   */
+  protected sessionParties(): SessionParties {
+    return {};
   }
 
   /**
@@ -152,4 +198,18 @@ export abstract class Context<State extends AnyState = AnyState, Event extends B
     }
     return this.#cell;
   }
+}
+
+/** `info` with the parties 1.x's session had; `info` itself when the event names none. */
+function withParties(info: SessionInfo, parties: SessionParties): SessionInfo {
+  let session: SessionInfo | undefined;
+  let updatedAt: string | undefined;
+  for (const field of ['user', 'group', 'room', 'channel'] as const) {
+    const id = parties[field];
+    if (id === undefined || id === null || id === '') continue;
+    session ??= { ...info };
+    updatedAt ??= new Date().toISOString();
+    (session as { -readonly [K in typeof field]?: SessionParty })[field] = Object.freeze({ id, _updatedAt: updatedAt });
+  }
+  return session === undefined ? info : Object.freeze(session);
 }
