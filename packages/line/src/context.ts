@@ -1,4 +1,4 @@
-import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
+import { type AnyState, Context, type ContextInit, discardContext, flushContext, type SessionParties } from 'bottender/connector';
 
 import { requireString } from './checks';
 import type { ChatClient } from './chat-client';
@@ -69,6 +69,19 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
     this.#profiles = services.profiles;
     this.#chats = services.chats;
     this.#sendMethod = services.sendMethod;
+  }
+
+  /**
+   * 1.x's `session.user` (the sender, when LINE names one), `session.group` or `session.room` (the
+   * chat the event came from), read from the event's source.
+   */
+  protected override sessionParties(): SessionParties {
+    const source = this.event.rawEvent.source as { type?: unknown; userId?: unknown; groupId?: unknown; roomId?: unknown } | undefined;
+    return {
+      user: idOf(source?.userId),
+      group: source?.type === 'group' ? idOf(source.groupId) : undefined,
+      room: source?.type === 'room' ? idOf(source.roomId) : undefined,
+    };
   }
 
   /** Sends a text message (at most 5000 characters): a reply, or a push with `sendMethod: 'push'`. */
@@ -218,6 +231,10 @@ export class LineContext<State extends AnyState = AnyState> extends Context<Stat
 }
 
 installMessageMethods(LineContext);
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
 
 // The augmented module must be part of the program for the build to find it: this import does that.
 import type {} from 'bottender';
