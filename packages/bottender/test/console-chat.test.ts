@@ -58,6 +58,14 @@ describe('runConsoleChat', () => {
     expect((await bot.store.read('console:bob'))?.state).toEqual({ count: 1 });
   });
 
+  it("names the console user as 1.x's session.user, next to the session's id", async () => {
+    const greet: Action<Counter> = async (context) => {
+      await context.sendText(`${context.session?.id} ${context.session?.user?.id}`);
+    };
+    const { printed } = await chat('hi\n', { bot: makeBot(greet), user: 'alice' });
+    expect(printed).toBe('Bot > console:alice alice\n');
+  });
+
   it('/state shows initialState before the first message', async () => {
     expect((await chat('/state\n')).printed).toBe('{"count":0}\n');
   });

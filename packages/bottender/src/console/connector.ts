@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 
 import { type Connector, type ReceivedWebhook, WebhookError } from '../connector/types';
-import { type BotEvent, Context, type ContextInit, discardContext, flushContext } from '../context/context';
+import { type BotEvent, Context, type ContextInit, discardContext, flushContext, type SessionParties } from '../context/context';
 import type { AnyState } from '../session/types';
 
 /** The platform name of console mode; sessions are `console:<user>`. */
@@ -55,6 +55,11 @@ export class ConsoleContext<State extends AnyState = AnyState> extends Context<S
   async sendText(text: string): Promise<void> {
     if (typeof text !== 'string') throw new TypeError(`sendText expects a string, got ${typeof text}`);
     this.#queued.push(text);
+  }
+
+  /** 1.x's `session.user`: the console user typing (`1` unless a test named another). */
+  protected override sessionParties(): SessionParties {
+    return { user: this.event.user };
   }
 
   override [discardContext](): void {
