@@ -7,9 +7,11 @@ import type {
   ChatMeMessageArguments,
   ChatPostEphemeralArguments,
   ChatPostMessageArguments,
+  ChatPostMessageResponse,
   ChatScheduledMessagesListArguments,
   ChatScheduledMessagesListResponse,
   ChatScheduleMessageArguments,
+  ChatScheduleMessageResponse,
   ChatUpdateArguments,
   ViewsOpenArguments,
   ViewsOpenResponse,
@@ -21,12 +23,13 @@ import type {
 } from '@slack/web-api';
 // Imported for the declaration merging at the end: `tsc -b` cannot find the module to augment otherwise.
 import type {} from 'bottender';
-import { type AnyState, Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
+import { type AnyState, Context, type ContextInit, discardContext, flushContext, type SessionParties } from 'bottender/connector';
 
 import type { ChatClient } from './chat-client';
 import { isObject, requireObject, requireString } from './checks';
 import { snakeKeys, wrapMetadata } from './compat';
 import type { SlackEvent } from './event';
+import { type OneXNamed, withOneXNames } from './one-x';
 import { Outbox } from './outbox';
 import type { SlackTransport } from './transport';
 import { callSlack, postToResponseUrl } from './web-api';
@@ -65,21 +68,41 @@ export interface SlackContextServices {
   origin: string;
 }
 
-/** Bottender 1.x's `context.chat`: Slack's chat methods with the event's channel filled in. */
+/**
+ * Bottender 1.x's `context.chat`: Slack's chat methods with the event's channel filled in.
+ *
+ * Most are queued and made after the commit, and resolve to nothing. `postMessage` and
+ * `scheduleMessage` are made at once and resolve to Slack's answer: a 1.x handler keeps its `ts`
+ * or `scheduled_message_id` to update or delete the message later. Being made at once, they are
+ * not tied to the commit: the message is there even when the event's state is then not saved
+ * (the handler throws, the store refuses the write), and an event run again (a redelivery after
+ * a refused commit) posts it again.
+ */
 export interface SlackChatMethods {
-  /** Posts a message after the commit. */
-  postMessage(options: InChannel<ChatPostMessageArguments>): Promise<void>;
+  /**
+   * Posts a message now, before the commit, and resolves to Slack's answer
+   * (`{ ok, channel, ts, message }`) with 1.x's camelCase names added (`message.botId`); `ts` and
+   * `channel` are what `update` and `delete` take. Rejects with a `SlackApiError` (or
+   * `SlackNetworkError`) when Slack refuses it. It goes before anything this handler queued (its
+   * `sendText`s come after the commit). Not tied to the commit: see {@link SlackChatMethods}.
+   */
+  postMessage(options: InChannel<ChatPostMessageArguments>): Promise<OneXNamed<ChatPostMessageResponse>>;
   /** Posts a message only the event's user sees, after the commit. */
   postEphemeral(options: DistributiveOmit<InChannel<ChatPostEphemeralArguments>, 'user'> & { user?: string }): Promise<void>;
-  /** Edits a message (`ts`) after the commit. */
+  /** Edits a message (`ts`, e.g. from `postMessage`'s answer) after the commit. */
   update(options: InChannel<ChatUpdateArguments>): Promise<void>;
-  /** Deletes a message (`ts`) after the commit. */
+  /** Deletes a message (`ts`, e.g. from `postMessage`'s answer) after the commit. */
   delete(options: InChannel<ChatDeleteArguments>): Promise<void>;
   /** Posts a `/me` message after the commit. */
   meMessage(options: InChannel<ChatMeMessageArguments>): Promise<void>;
-  /** Schedules a message (`post_at`) after the commit. */
-  scheduleMessage(options: InChannel<ChatScheduleMessageArguments>): Promise<void>;
-  /** Cancels a scheduled message after the commit. */
+  /**
+   * Schedules a message (`post_at`, epoch seconds) now, before the commit, and resolves to
+   * Slack's answer (`{ ok, channel, scheduled_message_id, post_at }`, also as 1.x's
+   * `scheduledMessageId`, `postAt`), the id `deleteScheduledMessage` takes. Rejects with a
+   * `SlackApiError` when Slack refuses it. Not tied to the commit: see {@link SlackChatMethods}.
+   */
+  scheduleMessage(options: InChannel<ChatScheduleMessageArguments>): Promise<OneXNamed<ChatScheduleMessageResponse>>;
+  /** Cancels a scheduled message (`scheduled_message_id`) after the commit. */
   deleteScheduledMessage(options: InChannel<ChatDeleteScheduledMessageArguments>): Promise<void>;
   /** A message's permalink, asked of Slack now. */
   getPermalink(options: InChannel<ChatGetPermalinkArguments>): Promise<ChatGetPermalinkResponse>;
@@ -106,9 +129,14 @@ export interface SlackViewMethods {
  *
  * Calls that change what people see (messages, ephemeral messages, `respond`, view updates, the
  * app home) are queued and made once the event's state is saved, in the order queued (see
- * {@link Outbox}); they resolve when queued. Opening and pushing modals happen at once: their
- * `trigger_id` expires 3 seconds after the click. Reads (`getPermalink`, scheduled messages) are
- * asked now. `client` is the SDK's WebClient for anything else, untied to the commit.
+ * {@link Outbox}); they resolve when queued. Three kinds are made at once: opening and pushing
+ * modals (their `trigger_id` expires 3 seconds after the click), `chat.postMessage` and
+ * `chat.scheduleMessage` (a 1.x handler uses their answer, the message's `ts` or the scheduled
+ * message's id, to change it later; see {@link SlackChatMethods}). Reads (`getPermalink`,
+ * scheduled messages) are asked now. `client` is the SDK's WebClient for anything else, untied
+ * to the commit.
+ *
+ * `session.user` and `session.channel` are 1.x's: see {@link sessionParties}.
  *
  * A view submission's answer (`response_action`) and a slash command's or action's immediate
  * answer are set with {@link setResponseAction} and {@link setAnswer}.
@@ -142,14 +170,16 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
 
   #chatMethods(): SlackChatMethods {
     return {
-      postMessage: async (options) => this.#post('chat.postMessage', this.#message('chat.postMessage', options)),
+      postMessage: async (options) => withOneXNames(await this.#services.chat.postMessage(this.#message('chat.postMessage', options))),
       postEphemeral: async (options) => this.#postEphemeral('chat.postEphemeral', options),
       update: async (options) => this.#later('chat.update', (c, args) => c.chat.update(args), this.#inChannel('chat.update', options)),
       delete: async (options) => this.#later('chat.delete', (c, args) => c.chat.delete(args), this.#inChannel('chat.delete', options)),
       meMessage: async (options) =>
         this.#later('chat.meMessage', (c, args) => c.chat.meMessage(args), this.#inChannel('chat.meMessage', options)),
-      scheduleMessage: async (options) =>
-        this.#later('chat.scheduleMessage', (c, args) => c.chat.scheduleMessage(args), this.#inChannel('chat.scheduleMessage', options)),
+      scheduleMessage: async (options) => {
+        const args = this.#inChannel('chat.scheduleMessage', options);
+        return withOneXNames(await callSlack('chat.scheduleMessage', () => this.client.chat.scheduleMessage(args)));
+      },
       deleteScheduledMessage: async (options) =>
         this.#later('chat.deleteScheduledMessage', (c, args) => c.chat.deleteScheduledMessage(args), this.#inChannel('chat.deleteScheduledMessage', options)),
       getPermalink: (options) => {
@@ -343,6 +373,21 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
       throw new Error(`context.${method}() needs the input's user, and this Slack ${JSON.stringify(this.event.type)} input names none`);
     }
     return user;
+  }
+
+  /**
+   * Bottender 1.x's `session.user` and `session.channel` (with its default `skipLegacyProfile`:
+   * ids only): the input's user, and the channel it came from, or, for inputs that name no channel
+   * (global shortcuts, modals opened outside one), the user's DM with the app, which is their
+   * session (1.x gave `{ id: undefined }` there). A bot's message names no user: 1.x never made a
+   * bot `session.user`.
+   */
+  protected override sessionParties(): SessionParties {
+    const { event } = this;
+    const channel = event.conversationId;
+    const user = event.isBotMessage ? undefined : event.userId;
+    if (user === undefined) return channel === undefined ? {} : { channel };
+    return channel === undefined ? { user } : { user, channel };
   }
 
   /** @internal drops everything queued; the runtime calls it when the handler throws. */

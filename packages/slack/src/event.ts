@@ -1,6 +1,7 @@
 import type { BotEvent } from 'bottender/connector';
 
 import type { SlackDataOf, SlackEventType, SlackInputKind, SlackRawEvent, SlackRawEventMap } from './raw-types';
+import { addOneXNames } from './one-x';
 import { idOf, placeOf, type SlackPlace } from './session-key';
 
 /** What a message event is: a new message, or a change to one. */
@@ -24,6 +25,7 @@ type Loose = Record<string, any>;
  * slash command, with typed shortcuts over what Slack sent (Slack's own snake_case):
  * `rawEvent` is the whole input (for the Events API, the callback with `event_id` and the event
  * under `event`); `data` is the event itself (the callback's `event`, else `rawEvent`).
+ * `rawEvent` also answers Bottender 1.x's camelCase reads (see {@link rawEvent}).
  *
  * `is(type)` narrows both to that type's shape:
  *
@@ -39,6 +41,10 @@ type Loose = Record<string, any>;
  */
 export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements BotEvent<Raw> {
   readonly #place: SlackPlace;
+  /** What Slack sent; the getters, the connector and session keys read it here, never through {@link rawEvent}. */
+  readonly #rawEvent: Raw;
+  /** Whether {@link rawEvent} was read (and so has 1.x's names). */
+  #oneXNamed = false;
   /** The event itself: the callback's `event`, or the whole input. */
   readonly data: SlackDataOf<Raw>;
   /** The user's DM with the app, when the connector resolved it for an input without a channel. */
@@ -47,12 +53,36 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
   constructor(
     /** Which input this came from: the Events API, interactivity, or a slash command. */
     readonly kind: SlackInputKind,
-    readonly rawEvent: Raw,
+    rawEvent: Raw,
     readonly origin: SlackEventOrigin = {},
   ) {
+    this.#rawEvent = rawEvent;
     const raw = rawEvent as Loose;
     this.data = (kind === 'event' ? raw.event : raw) as SlackDataOf<Raw>;
     this.#place = placeOf(kind, this.data, kind === 'event' ? raw.team_id : undefined);
+  }
+
+  /**
+   * What Slack sent, decoded, in Slack's own snake_case: an Events API callback (`event_id`,
+   * `team_id`, `authorizations`, the event under `event`), an interactivity payload, or a slash
+   * command's fields. JSON of it is exactly what Slack sent.
+   *
+   * Bottender 1.x handlers read it in camelCase, and for the Events API 1.x's `rawEvent` was the
+   * event itself; those reads work here too: `rawEvent.subtype`, `rawEvent.threadTs`,
+   * `rawEvent.message.botId` (an event's fields, under 1.x's names, reachable from the callback),
+   * `rawEvent.view.id`, `rawEvent.actions[0].actionId` (interactivity), `rawEvent.channelId`,
+   * `rawEvent.responseUrl` (slash commands). The 1.x names are non-enumerable getters added on
+   * the first read (events whose handler never reads `rawEvent` pay nothing); they read and write
+   * the same values as Slack's names. One 1.x read differs: on an Events API callback
+   * `rawEvent.type` is the callback's (`event_callback`), as Slack sent it; the event's type
+   * (1.x's `rawEvent.type`) is {@link type}.
+   */
+  get rawEvent(): Raw {
+    if (!this.#oneXNamed) {
+      this.#oneXNamed = true;
+      addOneXNames(this.kind, this.#rawEvent);
+    }
+    return this.#rawEvent;
   }
 
   /** Narrows the event to one type: `message`, `app_mention`, `block_actions`, `view_submission`, `slash_command`, ... */
@@ -78,7 +108,7 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
    * closes once).
    */
   get id(): string | undefined {
-    if (this.kind === 'event') return idOf((this.rawEvent as Loose).event_id);
+    if (this.kind === 'event') return idOf((this.#rawEvent as Loose).event_id);
     const trigger = idOf(this.#raw.trigger_id);
     if (trigger !== undefined) return trigger;
     const view = idOf(this.#raw.view?.id);
@@ -124,7 +154,7 @@ export class SlackEvent<Raw extends SlackRawEvent = SlackRawEvent> implements Bo
   get timestamp(): number {
     const ts = this.#raw.event_ts ?? this.#raw.ts ?? this.#raw.action_ts ?? this.#raw.actions?.[0]?.action_ts;
     const seconds = typeof ts === 'string' ? Number.parseFloat(ts) : Number.NaN;
-    const eventTime = this.kind === 'event' ? Number((this.rawEvent as Loose).event_time) : Number.NaN;
+    const eventTime = this.kind === 'event' ? Number((this.#rawEvent as Loose).event_time) : Number.NaN;
     if (Number.isFinite(seconds)) return Math.round(seconds * 1000);
     return Number.isFinite(eventTime) && eventTime > 0 ? eventTime * 1000 : Date.now();
   }

@@ -204,12 +204,14 @@ describe('SlackContext calls', () => {
         await context.postMessage('legacy');
       };
       await h.postEvent(fx.eventCallback(fx.message('hi')));
+      // postMessage and scheduleMessage are made when called (their answers are for the handler);
+      // the rest are queued and made after the commit, in order.
       expect(h.api.calls.map((c) => c.method)).toEqual([
         'chat.postMessage',
+        'chat.scheduleMessage',
         'chat.update',
         'chat.delete',
         'chat.meMessage',
-        'chat.scheduleMessage',
         'chat.postMessage',
       ]);
       expect(h.api.calls[0].args).toMatchObject({ channel: fx.GENERAL, text: 'hi', thread_ts: '1700000000.000100', unfurl_links: false });
