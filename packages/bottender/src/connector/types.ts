@@ -108,6 +108,12 @@ export type EventOutcomeKind =
   /** The event waited or ran past its bound on the session: not acknowledged, changes discarded. */
   | 'timed-out'
   /**
+   * An earlier event of the same session in the same dispatch (one webhook request, one polled
+   * page) was refused, so this one was not run: running it would let it overtake that event when
+   * the platform delivers it again. Not acknowledged; the store was not touched.
+   */
+  | 'earlier-refused'
+  /**
    * Something other than the store or the handler failed (the connector's `sessionKey` or
    * `createContext` threw: a bug). Not acknowledged, logged; the HTTP layer answers 500.
    */

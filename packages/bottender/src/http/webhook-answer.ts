@@ -24,10 +24,14 @@ export function statusOf(outcome: EventOutcomeKind): number {
   return outcome === 'failed' ? 500 : 503;
 }
 
-const REFUSALS: Partial<Record<EventOutcomeKind, string>> = {
+/** Outcomes a webhook answers with an error; the type makes a new refusal need its message here. */
+type RefusedOutcome = Exclude<EventOutcomeKind, 'handled' | 'handler-error' | 'duplicate' | 'no-session' | 'deferred'>;
+
+const REFUSALS: Record<RefusedOutcome, string> = {
   'store-unavailable': 'session store unavailable, retry later',
   'lease-lost': 'session taken over by another server, retry later',
   'timed-out': 'event not handled in time, retry later',
+  'earlier-refused': 'an earlier event of the session was not handled, retry later',
   failed: 'internal error',
 };
 
@@ -43,7 +47,7 @@ export function answerFor(deliveries: readonly Delivery[], base: WebhookResponse
       answer = delivery.answer;
     }
   }
-  if (refused !== undefined) return { status: statusOf(refused), body: { error: REFUSALS[refused] } };
+  if (refused !== undefined) return { status: statusOf(refused), body: { error: REFUSALS[refused as RefusedOutcome] } };
   return answer === undefined ? base : { ...base, body: answer };
 }
 

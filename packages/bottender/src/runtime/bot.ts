@@ -15,7 +15,7 @@ import type { Action } from './action';
 import { recoverHeldEvents, recoverSession } from './held';
 import { consoleLogger, type Logger } from './logger';
 import { migrationPlan, type StateMigrations } from './migrations';
-import { type AnyConnector, type EventReport, type EventResult, Pipeline } from './pipeline';
+import { type AnyConnector, type BatchRefusals, type EventReport, type EventResult, Pipeline } from './pipeline';
 
 /** Default of {@link BotOptions.handlerTimeoutMs}: 30 s. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
@@ -147,14 +147,15 @@ export class Bot<State extends AnyState = AnyState> {
   }
 
   /**
-   * Handles events (in order within each session, in parallel across sessions) and resolves with
-   * their outcomes once all are done, waiting past a deadline acknowledgement for the real end.
-   * Rejects with the first refusal (a `SessionStoreError`, an `EventTimeoutError`, ...) after
-   * every event has settled. For tests and scripts; transports use {@link dispatcher}.
+   * Handles events as one delivery (in order within each session, in parallel across sessions;
+   * after a refusal, the session's later events are not run) and resolves with their outcomes
+   * once all are done, waiting past a deadline acknowledgement for the real end. Rejects with the
+   * first refusal (a `SessionStoreError`, an `EventTimeoutError`, ...) after every event has
+   * settled. For tests and scripts; transports use {@link dispatcher}.
    */
   async handleEvents(connector: Connector<any, any>, events: readonly BotEvent[]): Promise<EventOutcome[]> {
-    const dispatcher = this.dispatcher(connector) as BotDispatcher;
-    const results = await Promise.all(events.map((event) => dispatcher.deliver(event).then(finalOutcome)));
+    const deliveries = await (this.dispatcher(connector) as BotDispatcher).dispatch(events);
+    const results = await Promise.all(deliveries.map(finalOutcome));
     const failure = results.find((r) => typeof r !== 'string');
     if (failure !== undefined) throw (failure as { error: unknown }).error;
     return results as EventOutcome[];
@@ -230,10 +231,17 @@ export class BotDispatcher implements EventDispatcher<BotEvent> {
     readonly connector: AnyConnector,
   ) {}
 
+  /**
+   * Handles the events of one delivery (a webhook request, a polled page) in arrival order per
+   * session. Once an event of a session is refused, the session's later events here are refused
+   * too (`earlier-refused`), unrun: the platform delivers them again after it (promise 1).
+   */
   dispatch(events: readonly BotEvent[], options?: DispatchOptions): Promise<EventResult[]> {
     if (events.length === 1) return this.deliver(events[0], options).then((result) => [result]);
-    // deliver() queues synchronously, so calling it in a loop keeps arrival order per session.
-    return Promise.all(events.map((event) => this.deliver(event, options)));
+    // One map per batch, filled only by refusals. deliver() queues synchronously, so calling it
+    // in a loop keeps arrival order per session.
+    const refusals: BatchRefusals = new Map();
+    return Promise.all(events.map((event) => this.pipeline.deliver(this.connector, event, options, undefined, refusals)));
   }
 
   /** One event's delivery (never rejects). */

@@ -60,6 +60,29 @@ export class EventTimeoutError extends Error {
   }
 }
 
+/**
+ * The refusals of one dispatch (a webhook request's events, a polled page): the first refused
+ * outcome of each session. Made only for a dispatch of more than one event.
+ */
+export type BatchRefusals = Map<string, EventOutcomeKind>;
+
+/**
+ * The event was not run: an earlier event of its session in the same dispatch was refused, and
+ * running this one would let it overtake that event when the platform delivers both again.
+ */
+export class EarlierRefusalError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly earlierOutcome: EventOutcomeKind,
+  ) {
+    super(
+      `session ${JSON.stringify(sessionId)}: not run, because an earlier event of the session in the same delivery ` +
+        `was refused (${earlierOutcome}); to be redelivered after it`,
+    );
+    this.name = 'EarlierRefusalError';
+  }
+}
+
 /** How long before a declared answer deadline the runtime acknowledges an unfinished event. */
 export function answerMarginMs(deadlineMs: number): number {
   return Math.min(500, Math.floor(deadlineMs / 4));
@@ -97,6 +120,8 @@ export class EventRun implements Expiring, LaneJob, AnswerSlot {
   heldChecked = false;
   /** Which lanes to leave when done: 1 its session's, 2 the pair's, 0 none (no session, or run by a recovery job). */
   laneMode: 0 | 1 | 2 = 0;
+  /** The refusals of this event's dispatch when it carried several events (see bot.ts). */
+  batch: BatchRefusals | undefined = undefined;
   /** The handler's answer body (this run is the context's {@link AnswerSlot}). */
   answerValue: unknown = undefined;
   /** Set when the answer went out without the handler's body: `set` then throws. */

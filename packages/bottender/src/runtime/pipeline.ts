@@ -35,6 +35,8 @@ import { MigrationError, migrateRecord, type MigrationPlan } from './migrations'
 import {
   type AnyConnector,
   answerMarginMs,
+  type BatchRefusals,
+  EarlierRefusalError,
   type EventReport,
   type EventResult,
   EventRun,
@@ -43,8 +45,8 @@ import {
   outcomeOfStoreError,
 } from './event-run';
 
-export type { AnyConnector, EventReport, EventResult } from './event-run';
-export { answerMarginMs, EventTimeoutError, outcomeOfStoreError } from './event-run';
+export type { AnyConnector, BatchRefusals, EventReport, EventResult } from './event-run';
+export { answerMarginMs, EarlierRefusalError, EventTimeoutError, outcomeOfStoreError } from './event-run';
 
 export interface PipelineSettings {
   app: Action<any>;
@@ -121,8 +123,17 @@ export class Pipeline {
   /**
    * Takes one event into the pipeline. Everything up to the lane is synchronous, which keeps
    * arrival order within a session. Never rejects: a failure is the result's outcome.
+   *
+   * `batch` is shared by the events of one dispatch of several: once one of a session is refused,
+   * the session's later ones in it are refused too (`earlier-refused`) without running.
    */
-  deliver(connector: AnyConnector, event: BotEvent, options?: DispatchOptions, inLane?: string): Promise<EventResult> {
+  deliver(
+    connector: AnyConnector,
+    event: BotEvent,
+    options?: DispatchOptions,
+    inLane?: string,
+    batch?: BatchRefusals,
+  ): Promise<EventResult> {
     let key: string | undefined;
     let eventId: string | undefined;
     let predecessor: string | undefined;
@@ -138,6 +149,7 @@ export class Pipeline {
     const now = Date.now();
     const receivedAt = options?.receivedAt ?? now;
     const run = new EventRun(this, connector, event, id, eventId, receivedAt);
+    run.batch = batch;
     if (this.observers.size > 0) run.enteredAt = Date.now();
     const result = new Promise<EventResult>((resolve) => (run.resolveDelivery = resolve));
     this.#inFlight++;
@@ -175,6 +187,17 @@ export class Pipeline {
     run.phase = 'starting';
     const id = run.id;
     if (id === undefined) return this.#executeWithoutSession(run);
+    if (run.batch !== undefined) {
+      // Promise 1 across a redelivery: an earlier event of the session in this batch was refused
+      // and will come again; this one must not be committed before it, so it is refused as well
+      // (nothing read). Unless it cannot come again itself: acknowledged at its deadline and not
+      // held, it runs now rather than be lost.
+      const earlier = run.batch.get(id);
+      if (earlier !== undefined && (run.deferred === undefined || (await run.held) === true)) {
+        if (run.abandoned) return;
+        return this.#finish(run, 'earlier-refused', undefined, new EarlierRefusalError(id, earlier));
+      }
+    }
     const settings = this.#settings;
     let transaction: SessionTransaction;
     try {
@@ -344,6 +367,16 @@ export class Pipeline {
     if (run.phase === 'done') return;
     const waited = run.phase === 'waiting';
     run.phase = 'done';
+    if (run.batch !== undefined && run.id !== undefined && !ACKNOWLEDGED_OUTCOMES.has(outcome)) {
+      // Noted before the lane is left, so the session's next event of the batch sees it when it
+      // starts. An event acknowledged at its deadline (`deferred`) that ends refused counts when
+      // it was held: it runs again before the session's next event, so a later event of its
+      // batch run now would overtake it. That later event still waits in the lane (a deferred
+      // event keeps it to its end) and was deferred at the same deadline, so it is held too and
+      // refused, and the held copies run again in the order they were held. A deferred event
+      // that was not held never comes again (docs/promises.md, "Deadlines"): nothing to wait for.
+      if ((run.deferred === undefined || run.held !== undefined) && !run.batch.has(run.id)) run.batch.set(run.id, outcome);
+    }
     this.#sweep.delete(run);
     if (run.deadlineTimer !== undefined) clearTimeout(run.deadlineTimer);
     if (leaveLane && !waited) run.onDone();
