@@ -32,7 +32,10 @@ export class TelegramClient {
   #closed = false;
   readonly #sleeping = new Set<() => void>();
 
+  readonly #fileRoot: string;
+
   constructor(origin: string, accessToken: string) {
+    this.#fileRoot = `${origin.replace(/\/+$/, '')}/file/bot${accessToken}/`;
     this.#transport = createPoolFetch(origin);
     // timeoutMs 0: no AbortSignal.timeout per call (a timer each); the pool's timeouts bound calls.
     this.api = new Api(accessToken, { apiRoot: origin, fetch: this.#transport.fetch, timeoutMs: 0, maxRetries: 0 });
@@ -54,6 +57,14 @@ export class TelegramClient {
         if (this.#closed || signal?.aborted) throw fromSdkError(method, error);
       }
     }
+  }
+
+  /**
+   * The download URL of a file `getFile` gave the `file_path` of. It contains the bot token: hand
+   * it to a download, never to a user or a log.
+   */
+  fileUrl(filePath: string): string {
+    return this.#fileRoot + filePath;
   }
 
   /** Stops waiting out flood waits, waits for calls in flight, closes the connections. */

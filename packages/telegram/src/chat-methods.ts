@@ -56,55 +56,71 @@ export interface ChatMethods {
 
 type Queue = CallQueue & Record<string, unknown>;
 
+/**
+ * How one group method turns its arguments (those after the chat) into Bot API parameters, shared
+ * by the context's `banChatMember(userId, options)` and 1.x's client
+ * `kickChatMember(chatId, userId, options)`, so both check arguments the same way.
+ */
+export interface ChatSpec {
+  apiMethod: ApiMethod;
+  /** Where the options argument is among the arguments after the chat; absent: no options. */
+  optionsAt?: number;
+  /** The checked parameters besides the chat and the options; `method` names the caller in errors. */
+  params(method: string, args: readonly unknown[]): Record<string, unknown>;
+}
+
+const userAndOptions = (apiMethod: ApiMethod): ChatSpec => ({
+  apiMethod,
+  optionsAt: 1,
+  params: (method, [userId]) => ({ user_id: requireId(userId, method, 'the user id') }),
+});
+const chatOnly = (apiMethod: ApiMethod): ChatSpec => ({ apiMethod, params: () => ({}) });
+
+/** The group methods' parameters, by method name (1.x's context and client use the same names). */
+export const CHAT_SPECS: Readonly<Record<string, ChatSpec>> = {
+  banChatMember: userAndOptions('banChatMember'),
+  // Telegram renamed kickChatMember; the old name is 1.x's.
+  kickChatMember: userAndOptions('banChatMember'),
+  unbanChatMember: userAndOptions('unbanChatMember'),
+  restrictChatMember: {
+    apiMethod: 'restrictChatMember',
+    optionsAt: 2,
+    params: (method, [userId, permissions]) => ({
+      user_id: requireId(userId, method, 'the user id'),
+      permissions: snakeCaseKeys(requireObject(permissions, method, 'the permissions')),
+    }),
+  },
+  promoteChatMember: userAndOptions('promoteChatMember'),
+  setChatTitle: { apiMethod: 'setChatTitle', params: (method, [title]) => ({ title: requireString(title, method, 'the title') }) },
+  setChatDescription: {
+    apiMethod: 'setChatDescription',
+    // An empty description removes it.
+    params: (method, [description]) => ({ description: typeof description === 'string' ? description : requireString(description, method, 'the description') }),
+  },
+  setChatStickerSet: {
+    apiMethod: 'setChatStickerSet',
+    params: (method, [name]) => ({ sticker_set_name: requireString(name, method, 'the sticker set name') }),
+  },
+  deleteChatStickerSet: chatOnly('deleteChatStickerSet'),
+  deleteChatPhoto: chatOnly('deleteChatPhoto'),
+  pinChatMessage: {
+    apiMethod: 'pinChatMessage',
+    optionsAt: 1,
+    params: (method, [messageId]) => ({ message_id: requireId(messageId, method, 'the message id') }),
+  },
+  unpinChatMessage: {
+    apiMethod: 'unpinChatMessage',
+    params: (method, [messageId]) => (messageId === undefined ? {} : { message_id: requireId(messageId, method, 'the message id') }),
+  },
+  leaveChat: chatOnly('leaveChat'),
+};
+
 function queueChat(context: Queue, method: string, apiMethod: ApiMethod, params: Record<string, unknown>, options?: unknown): void {
   const { chat_id } = context[chatTarget](method);
   context[queueCall](method, apiMethod, { chat_id, ...params, ...opts(options, method) } as ParamsOf<ApiMethod>);
 }
 
 const METHODS: Record<string, (this: Queue, ...args: any[]) => Promise<unknown>> = {
-  async banChatMember(userId: unknown, options?: unknown) {
-    queueChat(this, 'banChatMember', 'banChatMember', { user_id: requireId(userId, 'banChatMember', 'the user id') }, options);
-  },
-  async kickChatMember(userId: unknown, options?: unknown) {
-    queueChat(this, 'kickChatMember', 'banChatMember', { user_id: requireId(userId, 'kickChatMember', 'the user id') }, options);
-  },
-  async unbanChatMember(userId: unknown, options?: unknown) {
-    queueChat(this, 'unbanChatMember', 'unbanChatMember', { user_id: requireId(userId, 'unbanChatMember', 'the user id') }, options);
-  },
-  async restrictChatMember(userId: unknown, permissions: unknown, options?: unknown) {
-    const user_id = requireId(userId, 'restrictChatMember', 'the user id');
-    const checked = snakeCaseKeys(requireObject(permissions, 'restrictChatMember', 'the permissions'));
-    queueChat(this, 'restrictChatMember', 'restrictChatMember', { user_id, permissions: checked }, options);
-  },
-  async promoteChatMember(userId: unknown, options?: unknown) {
-    queueChat(this, 'promoteChatMember', 'promoteChatMember', { user_id: requireId(userId, 'promoteChatMember', 'the user id') }, options);
-  },
-  async setChatTitle(title: unknown) {
-    queueChat(this, 'setChatTitle', 'setChatTitle', { title: requireString(title, 'setChatTitle', 'the title') });
-  },
-  async setChatDescription(description: unknown) {
-    if (typeof description !== 'string') requireString(description, 'setChatDescription', 'the description');
-    queueChat(this, 'setChatDescription', 'setChatDescription', { description });
-  },
-  async setChatStickerSet(name: unknown) {
-    queueChat(this, 'setChatStickerSet', 'setChatStickerSet', { sticker_set_name: requireString(name, 'setChatStickerSet', 'the sticker set name') });
-  },
-  async deleteChatStickerSet() {
-    queueChat(this, 'deleteChatStickerSet', 'deleteChatStickerSet', {});
-  },
-  async deleteChatPhoto() {
-    queueChat(this, 'deleteChatPhoto', 'deleteChatPhoto', {});
-  },
-  async pinChatMessage(messageId: unknown, options?: unknown) {
-    queueChat(this, 'pinChatMessage', 'pinChatMessage', { message_id: requireId(messageId, 'pinChatMessage', 'the message id') }, options);
-  },
-  async unpinChatMessage(messageId?: unknown) {
-    const params = messageId === undefined ? {} : { message_id: requireId(messageId, 'unpinChatMessage', 'the message id') };
-    queueChat(this, 'unpinChatMessage', 'unpinChatMessage', params);
-  },
-  async leaveChat() {
-    queueChat(this, 'leaveChat', 'leaveChat', {});
-  },
   async editMessageLiveLocation(messageId: unknown, location: unknown, options?: unknown) {
     const message_id = requireId(messageId, 'editMessageLiveLocation', 'the message id');
     const { latitude, longitude } = requireObject(location, 'editMessageLiveLocation', 'the location ({ latitude, longitude })');
@@ -128,6 +144,13 @@ const METHODS: Record<string, (this: Queue, ...args: any[]) => Promise<unknown>>
 
 /** Adds {@link ChatMethods} to the context class's prototype. */
 export function installChatMethods(target: { prototype: object }): void {
+  for (const [name, spec] of Object.entries(CHAT_SPECS)) {
+    const value = async function (this: Queue, ...args: unknown[]): Promise<void> {
+      const options = spec.optionsAt === undefined ? undefined : args[spec.optionsAt];
+      queueChat(this, name, spec.apiMethod, spec.params(name, args), options);
+    };
+    Object.defineProperty(target.prototype, name, { configurable: true, writable: true, value });
+  }
   for (const [name, value] of Object.entries(METHODS)) {
     Object.defineProperty(target.prototype, name, { configurable: true, writable: true, value });
   }

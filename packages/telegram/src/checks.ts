@@ -2,7 +2,15 @@
  * Argument checks for the context's methods. Each names the method and the argument, and says
  * what kind of value it got (never the value: it may be long, or private), so a handler that
  * passes the wrong thing fails where it passed it.
+ *
+ * `method` is a context method (`sendPhoto`, reported as `context.sendPhoto()`) or, qualified,
+ * another object's (`client.sendPhoto`, reported as `client.sendPhoto()`).
  */
+
+/** How an error message names the method that was called. */
+export function callee(method: string): string {
+  return method.includes('.') ? `${method}()` : `context.${method}()`;
+}
 
 /** `a number`, `an array`, `an empty string`, ... for error messages. */
 export function describe(value: unknown): string {
@@ -21,7 +29,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function requireString(value: unknown, method: string, key: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`context.${method}() needs ${key} as a non-empty string, got ${describe(value)}`);
+    throw new TypeError(`${callee(method)} needs ${key} as a non-empty string, got ${describe(value)}`);
   }
   return value;
 }
@@ -29,7 +37,7 @@ export function requireString(value: unknown, method: string, key: string): stri
 /** Message, user and chat ids: integers (chat ids may also be `@channelusername` strings). */
 export function requireId(value: unknown, method: string, key: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new TypeError(`context.${method}() needs ${key} as an integer, got ${describe(value)}`);
+    throw new TypeError(`${callee(method)} needs ${key} as an integer, got ${describe(value)}`);
   }
   return value;
 }
@@ -44,19 +52,19 @@ export function requireFile(value: unknown, method: string, key: string): unknow
   if ((typeof value === 'string' && value !== '') || (typeof value === 'object' && value !== null && !Array.isArray(value))) {
     return value;
   }
-  throw new TypeError(`context.${method}() needs ${key} as a file_id, an URL or an InputFile, got ${describe(value)}`);
+  throw new TypeError(`${callee(method)} needs ${key} as a file_id, an URL or an InputFile, got ${describe(value)}`);
 }
 
 export function requireObject(value: unknown, method: string, key: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`context.${method}() needs ${key} as an object, got ${describe(value)}`);
+    throw new TypeError(`${callee(method)} needs ${key} as an object, got ${describe(value)}`);
   }
   return value as Record<string, unknown>;
 }
 
 export function requireArray(value: unknown, method: string, key: string): unknown[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new TypeError(`context.${method}() needs ${key} as a non-empty array, got ${describe(value)}`);
+    throw new TypeError(`${callee(method)} needs ${key} as a non-empty array, got ${describe(value)}`);
   }
   return value;
 }
@@ -64,6 +72,25 @@ export function requireArray(value: unknown, method: string, key: string): unkno
 /** The options argument: undefined, null or a plain object. */
 export function optionsOf(value: unknown, method: string): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isPlainObject(value)) throw new TypeError(`context.${method}() needs its options as an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) throw new TypeError(`${callee(method)} needs its options as an object, got ${describe(value)}`);
   return value;
+}
+
+/** Telegram's limit for one text message, in UTF-16 code units (without a parse mode). */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** A message text: non-empty, and within Telegram's limit unless a parse mode may shorten it. */
+export function checkText(text: unknown, options: unknown, method: string): string {
+  requireString(text, method, 'the text');
+  const parseMode = options as { parse_mode?: unknown; parseMode?: unknown } | null | undefined;
+  if ((text as string).length > MAX_TEXT_LENGTH && parseMode?.parse_mode === undefined && parseMode?.parseMode === undefined) {
+    throw new RangeError(`${callee(method)} got a text of ${(text as string).length} characters; Telegram takes at most ${MAX_TEXT_LENGTH}`);
+  }
+  return text as string;
+}
+
+/** The `ok` of an answer to a shipping or pre-checkout query. */
+export function checkOk(ok: unknown, method: string): boolean {
+  if (typeof ok !== 'boolean') throw new TypeError(`${callee(method)} needs ok as true or false, got ${typeof ok}`);
+  return ok;
 }

@@ -16,6 +16,7 @@ import { TelegramClient } from './api-client';
 import { TelegramApiError } from './api-error';
 import { TelegramContext, type TelegramContextServices } from './context';
 import { TelegramEvent } from './event';
+import { OneXTelegramClient } from './one-x-client';
 import { type ResolvedTelegramOptions, resolveTelegramOptions, type TelegramChannelOptions } from './options';
 import { preparePolling, runPolling, type PollingOptions } from './polling';
 import { checkUpdate, parseTelegramWebhook, SecretTokenCheck } from './webhook';
@@ -40,6 +41,7 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
   readonly #options: ResolvedTelegramOptions;
   readonly #secret: SecretTokenCheck;
   readonly #client: TelegramClient;
+  readonly #oneXClient: OneXTelegramClient;
   readonly #services: TelegramContextServices;
   readonly #logger: Logger;
   #transport: TransportKind | undefined;
@@ -52,13 +54,23 @@ export class TelegramConnector implements Connector<TelegramEvent, TelegramConte
     this.#options = resolveTelegramOptions(typeof options === 'object' && options !== null ? { ...options, polling } : options);
     this.#secret = new SecretTokenCheck(this.#options.secretToken);
     this.#client = new TelegramClient(this.#options.origin, this.#options.accessToken);
-    this.#services = { client: this.#client };
+    this.#oneXClient = new OneXTelegramClient(this.#client);
+    this.#services = { client: this.#client, oneXClient: this.#oneXClient };
     this.#logger = extras.logger ?? consoleLogger;
   }
 
   /** The Bot API client (the SDK's `Api` on this connector's connection pool). */
   get client(): TelegramClient {
     return this.#client;
+  }
+
+  /**
+   * Bottender 1.x's Telegram client (messaging-api-telegram's method names and positional
+   * arguments) on the same connection: what `context.client` returns, and what 1.x code that got
+   * the client outside a handler (`getClient('telegram')`) expects.
+   */
+  get oneXClient(): OneXTelegramClient {
+    return this.#oneXClient;
   }
 
   /** 401 for a missing or wrong secret token (before the body is read), 400 for a body that is not an update. */

@@ -1,4 +1,4 @@
-import { Context, type ContextInit, discardContext, flushContext } from 'bottender/connector';
+import { addCamelCaseAliases, Context, type ContextInit, discardContext, flushContext, type SessionParties } from 'bottender/connector';
 import type { AnyState } from 'bottender/store';
 import type {
   Api,
@@ -16,22 +16,25 @@ import type {
   InlineKeyboardMarkup,
   InlineQueryResult,
   InputMedia,
+  InputPollOption,
+  Message,
   SendMessageParams,
+  SendPollParams,
   UserProfilePhotos,
 } from 'node-telegram-bot-api';
 
 import type { ApiMethod, ParamsOf, TelegramClient } from './api-client';
 import { installChatMethods, type ChatMethods } from './chat-methods';
-import { requireArray, requireChatId, requireId, requireObject, requireString } from './checks';
+import { checkOk, checkText, requireArray, requireChatId, requireId, requireObject, requireString } from './checks';
 import type { TelegramEvent } from './event';
 import { type CallQueue, chatTarget, clientOf, queueCall, type TelegramTarget } from './internal';
 import { opts } from './options-arg';
-import { Outbox } from './outbox';
-import { installSendMethods, type SendMethods } from './send-methods';
+import { OneXTelegramClient } from './one-x-client';
+import { callFollowingUpgrade, Outbox } from './outbox';
+import { installSendMethods, SEND_SPECS, type SendMethods } from './send-methods';
 import { snakeCaseKeys } from './snake-case';
 
-/** Telegram's limit for one text message, in UTF-16 code units (without a parse mode). */
-export const MAX_TEXT_LENGTH = 4096;
+export { MAX_TEXT_LENGTH } from './checks';
 
 /** The options of `sendText()` and `replyText()`: `sendMessage`'s parameters but the chat and text. */
 export type TelegramTextOptions = Omit<SendMessageParams, 'chat_id' | 'text'>;
@@ -39,6 +42,8 @@ export type TelegramTextOptions = Omit<SendMessageParams, 'chat_id' | 'text'>;
 /** Everything a {@link TelegramContext} needs from its connector. */
 export interface TelegramContextServices {
   client: TelegramClient;
+  /** The 1.x-shaped client `context.client` returns; one is made on `client` when absent. */
+  oneXClient?: OneXTelegramClient;
 }
 
 
@@ -62,12 +67,14 @@ export interface TelegramContext<State extends AnyState = AnyState> extends Send
  */
 export class TelegramContext<State extends AnyState = AnyState> extends Context<State, TelegramEvent> implements CallQueue {
   readonly #client: TelegramClient;
+  #oneXClient: OneXTelegramClient | undefined;
   readonly #outbox: Outbox;
   #target: TelegramTarget | null | undefined;
 
   constructor(init: ContextInit<State, TelegramEvent>, services: TelegramContextServices) {
     super(init);
     this.#client = services.client;
+    this.#oneXClient = services.oneXClient;
     this.#outbox = new Outbox(services.client);
   }
 
@@ -77,6 +84,78 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
    */
   get api(): Api {
     return this.#client.api;
+  }
+
+  /**
+   * Bottender 1.x's `context.client`: messaging-api-telegram's method names and positional
+   * arguments (`context.client.sendMessage(chatId, text, options)`), camelCase options and answers
+   * with 1.x's camelCase names; see {@link OneXTelegramClient}. Its calls are made at once, not
+   * after the commit, so a message sent through it is not tied to the event's state: use the
+   * context's own methods for replies.
+   */
+  get client(): OneXTelegramClient {
+    return (this.#oneXClient ??= new OneXTelegramClient(this.#client));
+  }
+
+  /**
+   * Bottender 1.x's `session.user`, `session.group` and `session.channel`, from the update:
+   *
+   * - `user`: who the update is from: the sender of a message (also in groups, business chats and
+   *   guest messages), who pressed a button, asked an inline or payment query, voted in a poll,
+   *   reacted, changed a membership, asked to join, ... (the update's `from`, or its `user` where
+   *   Telegram names it so). None for channel posts (they name no sender, as in 1.x), for
+   *   anonymous votes and reactions (the chat acted), and for updates about no one.
+   * - `group`: the group the update happened in, for groups and supergroups (1.x named only
+   *   `group` chats: a group that became a supergroup kept its bot working, and 1.x handlers that
+   *   test `session.group` mean either). For the old group's message announcing the upgrade, the
+   *   supergroup, whose session it runs in.
+   * - `channel`: the channel the update happened in (posts, edits, reactions, boosts, members).
+   *
+   * Ids are Telegram's numbers, as in 1.x. A `poll` update and update types this package does not
+   * know have no session at all, as they had none in 1.x.
+   */
+  protected override sessionParties(): SessionParties {
+    const event = this.event;
+    const parties: { -readonly [K in keyof SessionParties]: SessionParties[K] } = {};
+    const user = event.from?.id;
+    if (typeof user === 'number' && Number.isSafeInteger(user)) parties.user = user;
+    const payload = event.payloadObject;
+    const chat = event.chat ?? (payload?.voter_chat as { id?: unknown; type?: unknown } | undefined) ?? (payload?.actor_chat as { id?: unknown; type?: unknown } | undefined);
+    if (chat === undefined) return parties;
+    if (chat.type === 'group' || chat.type === 'supergroup') {
+      const id = event.migrateToChatId ?? chat.id;
+      if (typeof id === 'number' && Number.isSafeInteger(id)) parties.group = id;
+    } else if (chat.type === 'channel' && typeof chat.id === 'number' && Number.isSafeInteger(chat.id)) {
+      parties.channel = chat.id;
+    }
+    return parties;
+  }
+
+  /**
+   * Sends a poll to the chat (in the same forum topic) at once, and resolves to the sent
+   * message, with 1.x's camelCase names added (`message.poll.id`, `message.chat.id`,
+   * `message.messageId`). The answers are strings (as in 1.x) or the Bot API's `{ text }`
+   * objects; options are `sendPoll`'s parameters, in snake_case or in 1.x's camelCase
+   * (`{ isAnonymous: false, allowsMultipleAnswers: true }`).
+   *
+   * Unlike the other sends it does not wait for the commit, because a handler needs its answer:
+   * a `poll_answer` update names only the poll's id, so a bot keeps `message.poll.id` (with the
+   * chat) to know later where a vote belongs. The poll is therefore not tied to the event's
+   * state: if the state is then not saved (the handler throws, the store refuses the commit) or
+   * Telegram delivers the update again, the poll may be sent again. A failure rejects the
+   * handler's `await` with a `TelegramApiError` (or `TelegramNetworkError`); bad arguments throw
+   * a TypeError before anything is sent.
+   */
+  async sendPoll(
+    question: string,
+    answers: readonly (string | InputPollOption)[],
+    options?: Omit<SendPollParams, 'chat_id' | 'question' | 'options'> | null,
+  ): Promise<Message> {
+    const spec = SEND_SPECS.sendPoll;
+    const params = spec.params('sendPoll', [question, answers]);
+    const target = this[chatTarget]('sendPoll');
+    const sent = await callFollowingUpgrade(this.#client, 'sendPoll', { ...target, ...params, ...opts(options, 'sendPoll') } as SendPollParams);
+    return addCamelCaseAliases(sent);
   }
 
   /** Sends a text message to the chat (in the same forum topic), after the commit. */
@@ -339,17 +418,3 @@ function targetOf(event: TelegramEvent): TelegramTarget | null {
   return target;
 }
 
-
-function checkText(text: unknown, options: unknown, method: string): string {
-  requireString(text, method, 'the text');
-  const parseMode = (options as { parse_mode?: unknown; parseMode?: unknown } | null | undefined);
-  if ((text as string).length > MAX_TEXT_LENGTH && parseMode?.parse_mode === undefined && parseMode?.parseMode === undefined) {
-    throw new RangeError(`context.${method}() got a text of ${(text as string).length} characters; Telegram takes at most ${MAX_TEXT_LENGTH}`);
-  }
-  return text as string;
-}
-
-function checkOk(ok: unknown, method: string): boolean {
-  if (typeof ok !== 'boolean') throw new TypeError(`context.${method}() needs ok as true or false, got ${typeof ok}`);
-  return ok;
-}

@@ -1,4 +1,4 @@
-import type { BotEvent } from 'bottender/connector';
+import { addCamelCaseAliases, type BotEvent } from 'bottender/connector';
 import type {
   Audio,
   CallbackQuery,
@@ -53,24 +53,49 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*
  * type's object or undefined; the getters of Bottender 1.x's TelegramEvent (`callbackQuery`,
  * `isPhoto`, ...) are here with their names and meanings.
  *
- * Getters read `rawEvent` when asked: building an event costs one small object.
+ * Getters read the update when asked: building an event costs one small object.
  */
 export class TelegramEvent implements BotEvent<TelegramUpdate> {
   /** The update type: `message`, `callback_query`, ... or one this package does not know. */
   readonly type: TelegramUpdateType | (string & {});
+  /** The update as received; the getters read it here, so they never pay for the aliases. */
+  readonly #update: TelegramUpdate;
+  #aliased = false;
 
-  constructor(readonly rawEvent: TelegramUpdate) {
+  constructor(rawEvent: TelegramUpdate) {
+    this.#update = rawEvent;
     this.type = updateTypeOf(rawEvent as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * The update as Telegram sent it, readable under Bottender 1.x's camelCase names too:
+   * `rawEvent.callback_query.message.message_id` and `rawEvent.callbackQuery.message.messageId`
+   * are the same value, as are `rawEvent.poll_answer.option_ids` and
+   * `rawEvent.pollAnswer.optionIds` (1.x camel-cased the whole request body). The camelCase
+   * names are added on the first read of `rawEvent` (the getters of this class do not read it),
+   * as non-enumerable getters: `JSON.stringify(rawEvent)`, `Object.keys` and spreading see only
+   * Telegram's names, and the update stays what Telegram sent.
+   *
+   * The type describes Telegram's names only; the camelCase names are untyped (a TypeScript
+   * handler reads them through `any`, or better uses Telegram's names, which `event.is()`
+   * narrows).
+   */
+  get rawEvent(): TelegramUpdate {
+    if (!this.#aliased) {
+      this.#aliased = true;
+      addCamelCaseAliases(this.#update);
+    }
+    return this.#update;
   }
 
   /** Telegram's `update_id`: increasing, and repeated when Telegram sends the update again. */
   get updateId(): number {
-    return this.rawEvent.update_id;
+    return this.#update.update_id;
   }
 
   /** The event id the runtime de-duplicates by: `update_id` as a string. */
   get id(): string {
-    return String(this.rawEvent.update_id);
+    return String(this.#update.update_id);
   }
 
   /** True when `type` is an update type of the Bot API this package knows. */
@@ -86,12 +111,12 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
   /** The object of an update of `type` (`event.get('callback_query')?.data`), otherwise undefined. */
   get<T extends TelegramUpdateType>(type: T): PayloadOf<T> | undefined {
     if (this.type !== type) return undefined;
-    return (this.rawEvent as unknown as Record<string, unknown>)[type] as PayloadOf<T> | undefined;
+    return (this.#update as unknown as Record<string, unknown>)[type] as PayloadOf<T> | undefined;
   }
 
   /** The object the update carries, whatever its type (for types this package does not know too). */
   get payloadObject(): Record<string, unknown> | undefined {
-    const value = (this.rawEvent as unknown as Record<string, unknown>)[this.type];
+    const value = (this.#update as unknown as Record<string, unknown>)[this.type];
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   }
 
@@ -155,12 +180,12 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
 
   /** For the first message of a supergroup that was a group: the old group's chat id. */
   get migrateFromChatId(): number | undefined {
-    return this.type === 'message' ? safeId(this.rawEvent as UpdateOf<'message'>, 'migrate_from_chat_id') : undefined;
+    return this.type === 'message' ? safeId(this.#update as UpdateOf<'message'>, 'migrate_from_chat_id') : undefined;
   }
 
   /** For the old group's last message: the supergroup it became. */
   get migrateToChatId(): number | undefined {
-    return this.type === 'message' ? safeId(this.rawEvent as UpdateOf<'message'>, 'migrate_to_chat_id') : undefined;
+    return this.type === 'message' ? safeId(this.#update as UpdateOf<'message'>, 'migrate_to_chat_id') : undefined;
   }
 
   /** Epoch ms of the message (or of the update's `date`), else of when the event was read. */

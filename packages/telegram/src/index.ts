@@ -9,6 +9,7 @@ export type { TelegramContextServices, TelegramTextOptions } from './context';
 export type { TelegramTarget } from './internal';
 export type { SendMethods } from './send-methods';
 export type { ChatMethods } from './chat-methods';
+export { OneXTelegramClient } from './one-x-client';
 export { TelegramEvent } from './event';
 export type { TelegramCommand } from './event';
 export { chatIdOf, isKnownUpdateType, updateTypeOf } from './update';

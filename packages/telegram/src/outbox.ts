@@ -1,4 +1,4 @@
-import type { ApiMethod, ParamsOf, TelegramClient } from './api-client';
+import type { ApiMethod, ParamsOf, ResultOf, TelegramClient } from './api-client';
 import { TelegramApiError } from './api-error';
 
 /** One Bot API call a handler queued: `context.sendText()` queues `sendMessage` with its params. */
@@ -60,12 +60,21 @@ export class Outbox {
   }
 
   async #make(call: QueuedCall): Promise<void> {
-    try {
-      await this.client.call(call.apiMethod, call.params as ParamsOf<ApiMethod>);
-    } catch (error) {
-      const movedTo = error instanceof TelegramApiError ? error.migrateToChatId : undefined;
-      if (movedTo === undefined || call.params.chat_id === undefined || call.params.chat_id === movedTo) throw error;
-      await this.client.call(call.apiMethod, { ...call.params, chat_id: movedTo } as ParamsOf<ApiMethod>);
-    }
+    await callFollowingUpgrade(this.client, call.apiMethod, call.params as ParamsOf<ApiMethod>);
+  }
+}
+
+/**
+ * Makes one call; when Telegram answers that the group became a supergroup
+ * (`migrate_to_chat_id`), makes it once more to the supergroup.
+ */
+export async function callFollowingUpgrade<M extends ApiMethod>(client: TelegramClient, apiMethod: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  try {
+    return await client.call(apiMethod, params);
+  } catch (error) {
+    const movedTo = error instanceof TelegramApiError ? error.migrateToChatId : undefined;
+    const chatId = (params as { chat_id?: unknown } | undefined)?.chat_id;
+    if (movedTo === undefined || chatId === undefined || chatId === movedTo) throw error;
+    return client.call(apiMethod, { ...params, chat_id: movedTo });
   }
 }

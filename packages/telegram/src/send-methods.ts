@@ -1,5 +1,4 @@
 import type {
-  InputPollOption,
   SendAnimationParams,
   SendAudioParams,
   SendContactParams,
@@ -10,7 +9,6 @@ import type {
   SendLocationParams,
   SendMediaGroupParams,
   SendPhotoParams,
-  SendPollParams,
   SendStickerParams,
   SendVenueParams,
   SendVideoNoteParams,
@@ -28,8 +26,9 @@ import { snakeCaseKeys } from './snake-case';
 type Rest<P, K extends keyof P = never> = Omit<P, 'chat_id' | K> | null;
 
 /**
- * The sending methods of Bottender 1.x's TelegramContext besides `sendText`, each queuing one
- * Bot API call to the update's chat (and topic), made after the commit. Files are a `file_id`, an
+ * The sending methods of Bottender 1.x's TelegramContext besides `sendText` and `sendPoll` (which
+ * is sent at once: see `TelegramContext.sendPoll`), each queuing one Bot API call to the update's
+ * chat (and topic), made after the commit. Files are a `file_id`, an
  * URL, or an SDK `InputFile` to upload; options are the Bot API's parameters, in snake_case or in
  * 1.x's camelCase.
  */
@@ -55,8 +54,6 @@ export interface SendMethods {
     contact: Pick<SendContactParams, 'phone_number' | 'first_name'> & Partial<SendContactParams>,
     options?: Rest<SendContactParams, 'phone_number' | 'first_name'>,
   ): Promise<void>;
-  /** A poll; the answers as strings (as in 1.x) or as the Bot API's `{ text }` objects. */
-  sendPoll(question: string, answers: readonly (string | InputPollOption)[], options?: Rest<SendPollParams, 'question' | 'options'>): Promise<void>;
   sendDice(options?: Rest<SendDiceParams>): Promise<void>;
   /** An invoice: `{ title, description, payload, currency, prices, ... }`. */
   sendInvoice(
@@ -66,7 +63,20 @@ export interface SendMethods {
   sendGame(gameShortName: string, options?: Rest<SendGameParams, 'game_short_name'>): Promise<void>;
 }
 
-/** Methods that send one file: the context method, the Bot API method, the file's parameter. */
+/**
+ * How one sending method turns its arguments (those after the chat) into Bot API parameters:
+ * the context's `sendPhoto(photo, options)` and 1.x's client `sendPhoto(chatId, photo, options)`
+ * share them, so both check and convert arguments the same way.
+ */
+export interface SendSpec {
+  apiMethod: ApiMethod;
+  /** Where the options argument is among the arguments after the chat. */
+  optionsAt: number;
+  /** The checked parameters besides the chat and the options; `method` names the caller in errors. */
+  params(method: string, args: readonly unknown[]): Record<string, unknown>;
+}
+
+/** Methods that send one file: the method, the Bot API method, the file's parameter. */
 const FILE_METHODS = [
   ['sendPhoto', 'sendPhoto', 'photo'],
   ['sendAudio', 'sendAudio', 'audio'],
@@ -78,61 +88,78 @@ const FILE_METHODS = [
   ['sendSticker', 'sendSticker', 'sticker'],
 ] as const;
 
-type Queue = CallQueue & Record<string, unknown>;
-
-function queueTo(context: Queue, method: string, apiMethod: ApiMethod, params: Record<string, unknown>, options: unknown): void {
-  context[queueCall](method, apiMethod, { ...context[chatTarget](method), ...params, ...opts(options, method) } as ParamsOf<ApiMethod>);
-}
-
-const OTHER_METHODS: Record<string, (this: Queue, ...args: any[]) => Promise<void>> = {
-  async sendMediaGroup(media: unknown, options?: unknown) {
-    const items = requireArray(media, 'sendMediaGroup', 'the media (2 to 10 InputMedia objects)');
-    queueTo(this, 'sendMediaGroup', 'sendMediaGroup', { media: snakeCaseKeys(items) }, options);
+/** The sending methods' parameters, by method name (1.x's context and client use the same names). */
+export const SEND_SPECS: Readonly<Record<string, SendSpec>> = {
+  ...Object.fromEntries(
+    FILE_METHODS.map(([name, apiMethod, field]): [string, SendSpec] => [
+      name,
+      { apiMethod, optionsAt: 1, params: (method, [file]) => ({ [field]: requireFile(file, method, `the ${field.replace('_', ' ')}`) }) },
+    ]),
+  ),
+  sendMediaGroup: {
+    apiMethod: 'sendMediaGroup',
+    optionsAt: 1,
+    params: (method, [media]) => ({ media: snakeCaseKeys(requireArray(media, method, 'the media (2 to 10 InputMedia objects)')) }),
   },
-  async sendLocation(location: unknown, options?: unknown) {
-    const { latitude, longitude } = requireObject(location, 'sendLocation', 'the location ({ latitude, longitude })');
-    queueTo(this, 'sendLocation', 'sendLocation', { latitude, longitude }, options);
+  sendLocation: {
+    apiMethod: 'sendLocation',
+    optionsAt: 1,
+    params: (method, [location]) => {
+      const { latitude, longitude } = requireObject(location, method, 'the location ({ latitude, longitude })');
+      return { latitude, longitude };
+    },
   },
-  async sendVenue(venue: unknown, options?: unknown) {
-    requireObject(venue, 'sendVenue', 'the venue ({ latitude, longitude, title, address })');
-    queueTo(this, 'sendVenue', 'sendVenue', snakeCaseKeys(venue as Record<string, unknown>), options);
+  sendVenue: {
+    apiMethod: 'sendVenue',
+    optionsAt: 1,
+    params: (method, [venue]) => snakeCaseKeys(requireObject(venue, method, 'the venue ({ latitude, longitude, title, address })')),
   },
-  async sendContact(contact: unknown, options?: unknown) {
-    requireObject(contact, 'sendContact', 'the contact ({ phone_number, first_name })');
-    queueTo(this, 'sendContact', 'sendContact', snakeCaseKeys(contact as Record<string, unknown>), options);
+  sendContact: {
+    apiMethod: 'sendContact',
+    optionsAt: 1,
+    params: (method, [contact]) => snakeCaseKeys(requireObject(contact, method, 'the contact ({ phone_number, first_name })')),
   },
-  async sendPoll(question: unknown, answers: unknown, options?: unknown) {
-    requireString(question, 'sendPoll', 'the question');
-    const list = requireArray(answers, 'sendPoll', 'the answers').map((answer) =>
-      typeof answer === 'string' ? { text: answer } : snakeCaseKeys(requireObject(answer, 'sendPoll', 'each answer')),
-    );
-    queueTo(this, 'sendPoll', 'sendPoll', { question, options: list }, options);
+  sendPoll: {
+    apiMethod: 'sendPoll',
+    optionsAt: 2,
+    params: (method, [question, answers]) => ({
+      question: requireString(question, method, 'the question'),
+      // Bottender 1.x passed the answers as strings; the Bot API now takes InputPollOption objects.
+      options: requireArray(answers, method, 'the answers').map((answer) =>
+        typeof answer === 'string' ? { text: answer } : snakeCaseKeys(requireObject(answer, method, 'each answer')),
+      ),
+    }),
   },
-  async sendDice(options?: unknown) {
-    queueTo(this, 'sendDice', 'sendDice', {}, options);
+  sendDice: { apiMethod: 'sendDice', optionsAt: 0, params: () => ({}) },
+  sendInvoice: {
+    apiMethod: 'sendInvoice',
+    optionsAt: 1,
+    params: (method, [product]) => snakeCaseKeys(requireObject(product, method, 'the product ({ title, description, payload, currency, prices })')),
   },
-  async sendInvoice(product: unknown, options?: unknown) {
-    requireObject(product, 'sendInvoice', 'the product ({ title, description, payload, currency, prices })');
-    queueTo(this, 'sendInvoice', 'sendInvoice', snakeCaseKeys(product as Record<string, unknown>), options);
-  },
-  async sendGame(gameShortName: unknown, options?: unknown) {
-    const game_short_name = requireString(gameShortName, 'sendGame', 'the game short name');
-    queueTo(this, 'sendGame', 'sendGame', { game_short_name }, options);
+  sendGame: {
+    apiMethod: 'sendGame',
+    optionsAt: 1,
+    params: (method, [gameShortName]) => ({ game_short_name: requireString(gameShortName, method, 'the game short name') }),
   },
 };
 
-/** Adds {@link SendMethods} to the context class's prototype. */
+type Queue = CallQueue & Record<string, unknown>;
+
+/**
+ * Adds {@link SendMethods} to the context class's prototype: each queues its call to the
+ * update's chat (and topic). `sendPoll` is not among them: the context sends it at once.
+ */
 export function installSendMethods(target: { prototype: object }): void {
-  for (const [name, apiMethod, field] of FILE_METHODS) {
+  for (const [name, spec] of Object.entries(SEND_SPECS)) {
+    if (name === 'sendPoll') continue;
     Object.defineProperty(target.prototype, name, {
       configurable: true,
       writable: true,
-      value: async function (this: Queue, file: unknown, options?: unknown): Promise<void> {
-        queueTo(this, name, apiMethod, { [field]: requireFile(file, name, `the ${field.replace('_', ' ')}`) }, options);
+      value: async function (this: Queue, ...args: unknown[]): Promise<void> {
+        const params = spec.params(name, args);
+        const target = this[chatTarget](name);
+        this[queueCall](name, spec.apiMethod, { ...target, ...params, ...opts(args[spec.optionsAt], name) } as ParamsOf<ApiMethod>);
       },
     });
-  }
-  for (const [name, value] of Object.entries(OTHER_METHODS)) {
-    Object.defineProperty(target.prototype, name, { configurable: true, writable: true, value });
   }
 }
