@@ -51,7 +51,7 @@ const TRUE_METHODS = new Set([
   'answerCallbackQuery', 'answerInlineQuery', 'answerShippingQuery', 'answerPreCheckoutQuery', 'sendChatAction',
   'deleteMessage', 'banChatMember', 'unbanChatMember', 'restrictChatMember', 'promoteChatMember', 'setChatTitle',
   'setChatDescription', 'setChatStickerSet', 'deleteChatStickerSet', 'deleteChatPhoto', 'pinChatMessage',
-  'unpinChatMessage', 'leaveChat',
+  'unpinChatMessage', 'leaveChat', 'setChatPermissions', 'createNewStickerSet', 'addStickerToSet',
 ]);
 const EDITS = new Set(['editMessageText', 'editMessageCaption', 'editMessageReplyMarkup', 'editMessageMedia', 'editMessageLiveLocation', 'stopMessageLiveLocation', 'setGameScore']);
 
@@ -66,6 +66,7 @@ export class FakeTelegramApi {
   readonly migrated = new Map<number, number>();
   readonly #failures: { method: string; status: number; answer: unknown }[] = [];
   readonly #messageIds = new Map<string, number>();
+  #pollIds = 0;
   #server: Server | undefined;
   #origin = '';
 
@@ -220,6 +221,11 @@ export class FakeTelegramApi {
         return ok({ total_count: 0, photos: [] });
       case 'exportChatInviteLink':
         return ok('https://t.me/+AbCdEfGhIjKlMnOp');
+      case 'getFile':
+        if (typeof p.file_id !== 'string' || p.file_id === '') return badRequest('Bad Request: file_id is empty');
+        return ok({ file_id: p.file_id, file_unique_id: `u-${p.file_id}`, file_size: 2048, file_path: `photos/${p.file_id}.jpg` });
+      case 'stopPoll':
+        return ok({ ...pollOf(p, '0'), is_closed: true });
       case 'getGameHighScores':
         return ok([{ position: 1, user: { id: p.user_id, is_bot: false, first_name: 'Player' }, score: 42 }]);
       default:
@@ -265,8 +271,24 @@ export class FakeTelegramApi {
       message.is_topic_message = true;
     }
     if (p.text !== undefined) message.text = p.text;
+    if (method === 'sendPoll') message.poll = pollOf(p, String(5800000000000000000n + BigInt(++this.#pollIds)));
     return ok(method === 'sendMediaGroup' ? [message] : message);
   }
+}
+
+/** The Poll object Telegram answers `sendPoll` with: no votes yet. */
+function pollOf(p: Record<string, any>, id: string): Record<string, unknown> {
+  const options = Array.isArray(p.options) ? p.options : [];
+  return {
+    id,
+    question: p.question,
+    options: options.map((option: { text?: unknown }) => ({ text: option?.text, voter_count: 0 })),
+    total_voter_count: 0,
+    is_closed: false,
+    is_anonymous: p.is_anonymous ?? true,
+    type: p.type ?? 'regular',
+    allows_multiple_answers: p.allows_multiple_answers ?? false,
+  };
 }
 
 function ok(result: unknown): [number, unknown] {
