@@ -44,7 +44,13 @@ export interface MongoStoreOptions {
    * event fails (503); 0 disables. Default 5 000 ms. Only for connections the store creates.
    */
   commandTimeoutMs?: number;
-  /** Where connection losses and recoveries are reported. Default: Bottender's console logger. */
+  /**
+   * While MongoDB is known down (no server could be selected, connections break, the primary is
+   * gone), events are answered 503 at once, without waiting for the driver to give up, and one
+   * event every this often tries MongoDB again. Default 2 000 ms.
+   */
+  outageRetryMs?: number;
+  /** Where outages and recoveries are reported. Default: Bottender's console logger. */
   logger?: Logger;
 }
 
@@ -56,6 +62,7 @@ export interface ResolvedOptions {
   lockRetryMs: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  outageRetryMs: number;
   logger: Logger | undefined;
 }
 
@@ -69,6 +76,7 @@ const KNOWN = [
   'lockRetryMs',
   'connectTimeoutMs',
   'commandTimeoutMs',
+  'outageRetryMs',
   'logger',
 ] as const;
 
@@ -136,6 +144,7 @@ export function resolveOptions(input: MongoStoreOptions | string): ResolvedOptio
     lockRetryMs: optionalInteger(o, 'lockRetryMs', 1, 60_000) ?? 10,
     connectTimeoutMs: optionalInteger(o, 'connectTimeoutMs', 1, 600_000) ?? 5_000,
     commandTimeoutMs: optionalInteger(o, 'commandTimeoutMs', 0, 600_000) ?? 5_000,
+    outageRetryMs: optionalInteger(o, 'outageRetryMs', 10, 600_000) ?? 2_000,
     logger: o.logger as Logger | undefined,
   };
 }

@@ -17,7 +17,6 @@ import {
 } from 'bottender/store';
 import type { Collection, Db, MongoClient } from 'mongodb';
 
-import { reportConnectionChanges } from './connection';
 import {
   insertedUnlocked,
   liveAt,
@@ -32,6 +31,7 @@ import {
   takeLock,
   versionZero,
 } from './documents';
+import { MongoHealth } from './health';
 import { HELD_INDEX, type HeldDocument, HeldEvents } from './held-events';
 import { escapeSessionId, isDuplicateKey } from './keys';
 import { fromOneX, type OneXDocument, oneXFilter, OneXSessions } from './legacy';
@@ -68,6 +68,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
   readonly #target: string;
   readonly #leases: LeaseKeeper;
   readonly #held: HeldEvents;
+  readonly #health: MongoHealth;
   #ready: Promise<void> | undefined;
   #closed = false;
   /** The Bottender 1.x sessions in the collection (looked for only when some were there at start). */
@@ -88,7 +89,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     );
     const logger = this.#options.logger ?? consoleLogger;
     this.#oneX = new OneXSessions(this.sessions, (error, id, what) => this.#fail(error, id, what), logger);
-    if (this.#owned) reportConnectionChanges(this.client, this.#target, logger, () => this.#closed);
+    this.#health = new MongoHealth(this.client, this.#target, logger, this.#options.outageRetryMs, () => this.#closed);
   }
 
   /** Whether sessions Bottender 1.x wrote were found in the collection at start (and are looked for). */
@@ -119,6 +120,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     const sid = this.#sid(id);
     await this.init();
     const oneX = this.#oneX.applies(id);
+    const sent = this.#health.guard(id);
     let docs: (SessionDocument | OneXDocument)[];
     try {
       docs = oneX
@@ -127,6 +129,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     } catch (error) {
       throw this.#fail(error, id, 'read');
     }
+    this.#health.ok(sent);
     const now = Date.now();
     const ours = docs.find((doc): doc is SessionDocument => (doc as SessionDocument).sid === sid);
     if (ours && (ours.v !== 0 || ours.r != null)) return recordOf(ours, id, now);
@@ -146,6 +149,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     }
     await this.init();
     const sid = this.#sid(record.id);
+    const sent = this.#health.guard(record.id);
     const now = Date.now();
     let applied: boolean;
     try {
@@ -160,6 +164,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
       if (!isDuplicateKey(error)) throw this.#fail(error, record.id, 'write');
       applied = false;
     }
+    this.#health.ok(sent);
     if (!applied) throw new VersionConflictError(record.id, expectedVersion, await this.#liveVersion(sid, record.id));
     if (expectedVersion === 0) await this.#oneX.forget(record.id);
   }
@@ -171,12 +176,14 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
   async delete(id: string): Promise<void> {
     const sid = this.#sid(id);
     await this.init();
+    const sent = this.#health.guard(id);
     try {
       if (this.#oneX.applies(id)) await this.sessions.deleteMany({ $or: [{ sid }, oneXFilter(id) as never] });
       else await this.sessions.deleteOne({ sid });
     } catch (error) {
       throw this.#fail(error, id, 'delete');
     }
+    this.#health.ok(sent);
   }
 
   /**
@@ -186,6 +193,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
    */
   async *list(): AsyncIterable<SessionRecord> {
     await this.init();
+    this.#health.guard(undefined);
     const cursor = this.sessions.find(liveRecords(Date.now()));
     try {
       for (;;) {
@@ -214,22 +222,26 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     const token = randomUUID();
     const maxPause = Math.max(this.#options.lockRetryMs, MAX_LOCK_RETRY_MS);
     for (let pause = this.#options.lockRetryMs; ; pause = Math.min(pause * 2, maxPause)) {
+      const sent = this.#health.guard(id); // a 503 at once while MongoDB is known down, even for an event waiting for the lock
       const now = Date.now();
+      let before: SessionDocument | null | typeof BUSY;
       try {
-        const before = await this.sessions.findOneAndUpdate(lockFree(sid, now), takeLock(sid, token, now + this.#options.lockLeaseMs), {
+        before = await this.sessions.findOneAndUpdate(lockFree(sid, now), takeLock(sid, token, now + this.#options.lockLeaseMs), {
           upsert: true,
           returnDocument: 'before',
         });
-        return await this.#open(id, sid, token, before, now);
       } catch (error) {
         if (!isDuplicateKey(error)) {
-          if (error instanceof SessionStoreError) throw error;
           // The update may still have been applied (its reply was lost): send a release after it,
-          // so a lock taken for nobody does not block the session for a lease.
-          this.sessions.updateOne({ sid, lock: token }, RELEASE).catch(() => {});
+          // so a lock taken for nobody does not block the session for a lease. Without a server
+          // selected, nothing was sent.
+          if (!isUnsent(error)) this.sessions.updateOne({ sid, lock: token }, RELEASE).catch(() => {});
           throw this.#fail(error, id, 'lock and read');
         }
+        before = BUSY;
       }
+      this.#health.ok(sent);
+      if (before !== BUSY) return this.#open(id, sid, token, before, now);
       // Busy: the session's document exists and its lock is held (the upsert collided).
       const left = deadline - Date.now();
       if (left <= 0) throw new SessionBusyError(id, Date.now() - started);
@@ -247,19 +259,24 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
   /** Keeps an event acknowledged at its deadline until its commit (see held-events.ts). */
   async holdEvent(event: HeldEvent): Promise<void> {
     await this.init();
+    const sent = this.#health.guard(typeof event?.sessionId === 'string' ? event.sessionId : undefined);
     await this.#held.hold(event);
+    this.#health.ok(sent);
   }
 
   /** Held events of one session, or of all; oldest first within a session. */
   async *heldEvents(sessionId?: string): AsyncIterable<HeldEvent> {
     await this.init();
+    this.#health.guard(sessionId);
     yield* this.#held.list(sessionId);
   }
 
   /** Forgets held events once committed; absent ones are not an error. */
   async releaseHeldEvents(sessionId: string, eventIds: readonly string[]): Promise<void> {
     await this.init();
+    const sent = this.#health.guard(sessionId);
     await this.#held.release(sessionId, eventIds);
+    this.#health.ok(sent);
   }
 
   /** Closes the client if the store created it; a `client` or `db` you passed stays open. */
@@ -267,6 +284,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#leases.stop();
+    this.#health.detach();
     if (this.#owned) await this.client.close().catch(() => {});
   }
 
@@ -336,6 +354,7 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
       sessions: this.sessions,
       leaseMs: this.#options.lockLeaseMs,
       leases: this.#leases,
+      health: this.#health,
       fail: (error, sessionId, what) => this.#fail(error, sessionId, what),
       prepareWrite,
       afterCommit: oneXId === undefined ? undefined : () => this.#oneX.forget(id, oneXId),
@@ -365,9 +384,20 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
 
   #fail(error: unknown, id: string | undefined, what: string): SessionStoreError {
     if (error instanceof SessionStoreError) return error;
+    // MongoDB could not serve: reported once through the health gate, not once per event.
+    const outage = this.#health.outage(error, id, what);
+    if (outage) return outage;
     const about = id === undefined ? '' : ` for session ${JSON.stringify(id)}`;
     return new SessionStoreError(`mongo ${what}${about} failed: ${messageOf(error)}`, id, { cause: error });
   }
+}
+
+/** What a lock-and-read found when the session's lock was held (its upsert collided). */
+const BUSY = Symbol('busy');
+
+/** Whether a command failed before it was sent (no server was selected), so it cannot have been applied. */
+function isUnsent(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'MongoServerSelectionError';
 }
 
 /** Checks what the conditional updates rely on; returns the TTL in ms (0: keep forever). */

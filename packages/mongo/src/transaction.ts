@@ -2,12 +2,15 @@ import { LeaseLostError, type SessionRecord, SessionStoreError, type SessionTran
 import type { Collection } from 'mongodb';
 
 import { liveVersion, RELEASE, type SessionDocument, storeRecord } from './documents';
+import type { MongoHealth } from './health';
 
 /** What a transaction needs from its store. */
 export interface TransactionContext {
   sessions: Collection<SessionDocument>;
   leaseMs: number;
   leases: LeaseKeeper;
+  /** Refuses a commit at once while MongoDB is known down; hears that a commit was answered. */
+  health: Pick<MongoHealth, 'guard' | 'ok' | 'isDown'>;
   /** Turns a driver error into a SessionStoreError naming the session. */
   fail(error: unknown, id: string, what: string): SessionStoreError;
   /** Checks a record and TTL before they are sent; returns the TTL in ms (0: keep forever). */
@@ -95,6 +98,7 @@ export class MongoTransaction implements SessionTransaction {
     }
     const ttl = this.context.prepareWrite(next, ttlMs);
     const expected = this.record?.version ?? 0;
+    const sent = this.context.health.guard(this.id); // release() gives the lock up later, or its lease does
     this.context.leases.remove(this);
     const { sessions } = this.context;
     let matched: number;
@@ -108,6 +112,7 @@ export class MongoTransaction implements SessionTransaction {
       // The write may or may not have happened; release() will give the lock up if it is still ours.
       throw this.context.fail(error, this.id, 'commit');
     }
+    this.context.health.ok(sent);
     if (matched === 1) {
       this.#finished = true;
       await this.context.afterCommit?.();
@@ -124,16 +129,20 @@ export class MongoTransaction implements SessionTransaction {
     throw new VersionConflictError(this.id, expected, liveVersion(holder, Date.now()));
   }
 
-  /** Gives the lock up if it is still ours. Never throws; a failure leaves it to its lease. */
+  /**
+   * Gives the lock up if it is still ours. Never throws; a failure leaves it to its lease. While
+   * MongoDB is known down it does not wait: the release is sent when a server is back (the 503
+   * of a refused event is not held up by it), or the lease frees the session.
+   */
   async release(): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
     this.context.leases.remove(this);
-    try {
-      await this.context.sessions.updateOne({ sid: this.sid, lock: this.token }, RELEASE);
-    } catch {
-      // MongoDB is unreachable: the lease frees the session in at most lockLeaseMs.
-    }
+    const released = this.context.sessions.updateOne({ sid: this.sid, lock: this.token }, RELEASE).then(
+      () => {},
+      () => {}, // MongoDB is unreachable: the lease frees the session in at most lockLeaseMs
+    );
+    if (!this.context.health.isDown()) await released;
   }
 
   /** Extends the lease if the lock is still ours. Called by the {@link LeaseKeeper}. */
