@@ -271,6 +271,40 @@ describe('events acknowledged at their deadline (deferred)', () => {
   });
 });
 
+describe('a held event that ends refused, and the session\'s next delivery', () => {
+  it('runs the held event again first, even when the next event was already waiting behind it', async () => {
+    const runs: string[] = [];
+    let failing = true;
+    const store = new MemorySessionStore();
+    const bot = new Bot({
+      app: async (context: any) => {
+        const id = context.event.rawEvent.id;
+        runs.push(id);
+        if (id === 's1' && failing) {
+          failing = false;
+          await new Promise((resolve) => setTimeout(resolve, 600));
+        }
+        context.setState({ seen: [...(context.state.seen ?? []), id] });
+      },
+      store,
+      handlerTimeoutMs: 400,
+      logger: silentLogger,
+    });
+    const dispatcher = bot.dispatcher(new TestConnector({ answerDeadlineMs: 200 }));
+    const [first] = await dispatcher.dispatch(events([BATCH[0]]));
+    expect(first.outcome).toBe('deferred');
+    // s1 is acknowledged and still running; s2 comes in its own request (from a platform
+    // without a deadline here, so it is not held itself) and waits behind it.
+    const [second] = await dispatcher.dispatch(events([BATCH[1]]), { deadlineMs: Infinity });
+    expect(await first.settled).toBe('timed-out');
+    expect(second.outcome).toBe('handled');
+    expect(runs).toEqual(['s1', 's1', 's2']);
+    expect((await store.read('test:s'))?.state).toEqual({ seen: ['s1', 's2'] });
+    expect(await collect(store.heldEvents('test:s'))).toEqual([]);
+    await bot.close();
+  });
+});
+
 describe('events acknowledged at their deadline by a store that cannot hold them', () => {
   it('runs the session\'s later event anyway: the refused one never comes again, and this one would not either', async () => {
     const runs: string[] = [];

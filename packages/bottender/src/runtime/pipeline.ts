@@ -198,6 +198,12 @@ export class Pipeline {
         return this.#finish(run, 'earlier-refused', undefined, new EarlierRefusalError(id, earlier));
       }
     }
+    if (this.pendingHeld.size > 0 && this.pendingHeld.has(id) && run.laneMode === 1 && !run.heldChecked && this.recoverSession) {
+      // An event held at its deadline ended refused while this one waited behind it: it runs
+      // again first ("before the next event of its session"), then this one, in the lane.
+      this.pendingHeld.delete(id);
+      return this.#recoverFirst(run, id);
+    }
     const settings = this.#settings;
     let transaction: SessionTransaction;
     try {
@@ -221,13 +227,8 @@ export class Pipeline {
     if (transaction.hasHeldEvents === true && run.laneMode === 1 && !run.heldChecked && this.recoverSession) {
       // The store says the session holds events (another process acknowledged them and stopped):
       // run them first, then this event again, in the session's lane.
-      run.heldChecked = true;
       await transaction.release();
-      run.phase = 'waiting';
-      this.lanes.enterFirst(id, run);
-      this.recoverSession(run.connector, id);
-      this.lanes.leave(id);
-      return;
+      return this.#recoverFirst(run, id);
     }
     run.transaction = transaction;
     run.phase = 'running';
@@ -323,6 +324,15 @@ export class Pipeline {
     }
   }
 
+  /** Runs session `id`'s held events, then `run` again (once), keeping its place in the lane. */
+  #recoverFirst(run: EventRun, id: string): void {
+    run.heldChecked = true;
+    run.phase = 'waiting';
+    this.lanes.enterFirst(id, run);
+    this.recoverSession!(run.connector, id);
+    this.lanes.leave(id);
+  }
+
   /** A bound passed (called by the sweep): give the event up and free its session. */
   expire(run: EventRun): void {
     if (run.phase === 'done') return;
@@ -377,6 +387,9 @@ export class Pipeline {
       // that was not held never comes again (docs/promises.md, "Deadlines"): nothing to wait for.
       if ((run.deferred === undefined || run.held !== undefined) && !run.batch.has(run.id)) run.batch.set(run.id, outcome);
     }
+    // A held event that ends refused must run again before the session's next event, including
+    // one already waiting in the lane, which starts as soon as this one leaves it.
+    if (run.held !== undefined && !ACKNOWLEDGED_OUTCOMES.has(outcome)) this.pendingHeld.add(run.id!);
     this.#sweep.delete(run);
     if (run.deadlineTimer !== undefined) clearTimeout(run.deadlineTimer);
     if (leaveLane && !waited) run.onDone();
@@ -403,10 +416,10 @@ export class Pipeline {
     };
     if (run.held === undefined) return done();
     // A deferred event that was held: forget it once handled; keep it (for a later event or the
-    // next start) when its handling did not come to an acknowledgeable end.
+    // next start; #finish noted it in pendingHeld) when its handling did not come to an
+    // acknowledgeable end.
     const id = run.id!;
     const eventId = run.eventId!;
-    if (!ACKNOWLEDGED_OUTCOMES.has(outcome)) this.pendingHeld.add(id);
     run.held
       .then((held) => (held && ACKNOWLEDGED_OUTCOMES.has(outcome) ? this.#holds!.releaseHeldEvents(id, [eventId]) : undefined))
       .catch((releaseError: unknown) =>
