@@ -37,6 +37,8 @@ describe('session.stores.mongo options', () => {
     ['a lease too short to renew', { lockLeaseMs: 10 }, /session\.stores\.mongo\.lockLeaseMs must be an integer from 100/],
     ['a zero retry pause', { lockRetryMs: 0 }, /session\.stores\.mongo\.lockRetryMs must be an integer from 1/],
     ['an infinite connect timeout', { connectTimeoutMs: Infinity }, /connectTimeoutMs must be an integer/],
+    ['an outage retry too short to matter', { outageRetryMs: 0 }, /session\.stores\.mongo\.outageRetryMs must be an integer from 10 to 600000, got 0/],
+    ['an outage retry that is not a number', { outageRetryMs: '2s' }, /session\.stores\.mongo\.outageRetryMs must be an integer from 10/],
     ['a logger without methods', { logger: {} }, /session\.stores\.mongo\.logger must have info\(\) and warn\(\)/],
   ])('refuses %s', (_what, options, message) => {
     expect(make(options)).toThrow(TypeError);
@@ -78,6 +80,7 @@ describe('session.stores.mongo options', () => {
     const db = client.db('mine');
     expect(accept({ db }).db).toBe(db);
     expect(() => accept({ url: null, collectionName: null, lockLeaseMs: null })).not.toThrow();
+    expect(() => accept({ client, outageRetryMs: 500 })).not.toThrow(); // the outage gate is the store's, whoever owns the client
     expect(accept(undefined).db.databaseName).toBe('test');
   });
 });
