@@ -38,7 +38,7 @@ export const BOT_USER = { id: 7000000001, is_bot: true, first_name: 'Counter', u
 
 const NUMERIC = new Set([
   'chat_id', 'from_chat_id', 'message_id', 'message_thread_id', 'direct_messages_topic_id', 'user_id', 'offset',
-  'limit', 'timeout', 'latitude', 'longitude', 'score', 'cache_time', 'max_connections', 'until_date',
+  'limit', 'timeout', 'latitude', 'longitude', 'score', 'cache_time', 'max_connections', 'until_date', 'live_period',
 ]);
 const TEXTUAL = new Set(['text', 'caption', 'question', 'title', 'description', 'data', 'url', 'secret_token', 'action', 'payload']);
 
@@ -163,7 +163,10 @@ export class FakeTelegramApi {
   }
 
   #route(method: string, p: Record<string, any>): [number, unknown] {
-    if (SENDS.has(method) || EDITS.has(method) || TRUE_METHODS.has(method) || method.startsWith('getChat') || method === 'exportChatInviteLink') {
+    // An inline message (sent via inline mode) is named by inline_message_id, without a chat.
+    const inline = EDITS.has(method) && typeof p.inline_message_id === 'string' && p.inline_message_id !== '';
+    const chatMethod = SENDS.has(method) || EDITS.has(method) || TRUE_METHODS.has(method) || method.startsWith('getChat') || method === 'exportChatInviteLink';
+    if (chatMethod && !inline && !['createNewStickerSet', 'addStickerToSet'].includes(method)) {
       const chatError = this.#checkChat(p.chat_id, method);
       if (chatError) return chatError;
     }

@@ -111,7 +111,7 @@ describe('context.sendPoll()', () => {
   it("resolves to the message with 1.x's camelCase names too, and Telegram's JSON", async () => {
     let sent: any;
     app = async (context) => {
-      sent = await context.sendPoll('Tea or coffee?', ['Tea', 'Coffee'], { allowsMultipleAnswers: true });
+      sent = await context.sendPoll('Tea or coffee?', ['Tea', 'Coffee'], { allowsMultipleAnswers: true } as any);
     };
     await h.post(fx.textMessage('poll', { chat: fx.FORUM, topic: 9 }));
     const answer = h.api.calls[0].answer.result;

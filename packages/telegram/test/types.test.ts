@@ -72,6 +72,31 @@ describe('@bottender/telegram types', () => {
     expect(typeof app).toBe('function');
   });
 
+  it("leaves rawEvent's 1.x camelCase names untyped: Telegram's names are the typed ones", () => {
+    const event = new TelegramEvent(fx.callbackQuery('ok'));
+    if (!event.is('callback_query')) throw new Error('is() should have narrowed');
+    const id: number = event.rawEvent.callback_query.message!.message_id;
+    // @ts-expect-error 1.x's camelCase names are there at runtime, not in the type
+    void event.rawEvent.callbackQuery;
+    expect((event.rawEvent as any).callbackQuery.message.messageId).toBe(id);
+  });
+
+  it("types sendPoll's answer and context.client's 1.x signatures", () => {
+    const app = async (context: TelegramContext) => {
+      const sent: Message = await context.sendPoll('Q?', ['a', { text: 'b' }], { is_anonymous: false });
+      const pollId: string | undefined = sent.poll?.id;
+      const message: Message = await context.client.sendMessage(sent.chat.id, `poll ${pollId}`);
+      const count: number = await context.client.getChatMembersCount(message.chat.id);
+      await context.client.editMessageText('edited', { chat_id: message.chat.id, message_id: message.message_id });
+      // @ts-expect-error 1.x's client takes the chat first
+      await context.client.sendMessage('hello');
+      // @ts-expect-error an edit must say which message
+      await context.client.editMessageText('edited');
+      return count;
+    };
+    expect(typeof app).toBe('function');
+  });
+
   it('checks channels.telegram at the type level too', () => {
     const make = () => {
       createConnector({ accessToken: '1:a', secretToken: 's', polling: true, allowedUpdates: ['message'] });
