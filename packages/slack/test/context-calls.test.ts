@@ -215,7 +215,7 @@ describe('SlackContext calls', () => {
         'chat.postMessage',
       ]);
       expect(h.api.calls[0].args).toMatchObject({ channel: fx.GENERAL, text: 'hi', thread_ts: '1700000000.000100', unfurl_links: false });
-      expect(h.api.calls[1].args).toMatchObject({ channel: fx.GENERAL, ts: '1700000000.000200', text: 'edited' });
+      expect(h.api.calls[2].args).toMatchObject({ channel: fx.GENERAL, ts: '1700000000.000200', text: 'edited' });
     });
 
     it("opens a modal with 1.x's camelCase arguments (triggerId, privateMetadata, callbackId)", async () => {

@@ -52,6 +52,17 @@ describe('public types', () => {
       // @ts-expect-error sendText takes a string
       await context.sendText({ text: 'hi' });
       await context.chat.update({ ts: '1.2', text: 'edited' });
+      // chat.postMessage and chat.scheduleMessage resolve to Slack's answer, with 1.x's names typed too.
+      const posted = await context.chat.postMessage({ text: 'working' });
+      const ts: string | undefined = posted.ts;
+      const botId: string | undefined = posted.message?.botId;
+      const scheduled = await context.chat.scheduleMessage({ text: 'later', post_at: 1900000000 });
+      const scheduledId: string | undefined = scheduled.scheduledMessageId ?? scheduled.scheduled_message_id;
+      // @ts-expect-error a name neither Slack nor 1.x has
+      void posted.messageTs;
+      await context.chat.update({ ts: ts!, text: `${botId}${scheduledId}` });
+      const user: string | number | undefined = context.session?.user?.id;
+      void user;
       await context.views.open({ view: { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] } });
       context.setResponseAction({ response_action: 'errors', errors: { title_block: 'Too short' } });
       // @ts-expect-error response_action must be one of Slack's four
