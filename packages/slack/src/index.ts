@@ -12,6 +12,7 @@ export type {
   SlackResponse,
   SlackViewMethods,
 } from './context';
+export type { OneXNamed } from './one-x';
 export { SlackEvent } from './event';
 export type { SlackEventOrigin, SlackMessageKind } from './event';
 export type {
