@@ -32,6 +32,7 @@ import { opts } from './options-arg';
 import { OneXTelegramClient } from './one-x-client';
 import { callFollowingUpgrade, Outbox } from './outbox';
 import { installSendMethods, SEND_SPECS, type SendMethods } from './send-methods';
+import { partiesOf } from './session-parties';
 import { snakeCaseKeys } from './snake-case';
 
 export { MAX_TEXT_LENGTH } from './checks';
@@ -115,20 +116,7 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
    * know have no session at all, as they had none in 1.x.
    */
   protected override sessionParties(): SessionParties {
-    const event = this.event;
-    const parties: { -readonly [K in keyof SessionParties]: SessionParties[K] } = {};
-    const user = event.from?.id;
-    if (typeof user === 'number' && Number.isSafeInteger(user)) parties.user = user;
-    const payload = event.payloadObject;
-    const chat = event.chat ?? (payload?.voter_chat as { id?: unknown; type?: unknown } | undefined) ?? (payload?.actor_chat as { id?: unknown; type?: unknown } | undefined);
-    if (chat === undefined) return parties;
-    if (chat.type === 'group' || chat.type === 'supergroup') {
-      const id = event.migrateToChatId ?? chat.id;
-      if (typeof id === 'number' && Number.isSafeInteger(id)) parties.group = id;
-    } else if (chat.type === 'channel' && typeof chat.id === 'number' && Number.isSafeInteger(chat.id)) {
-      parties.channel = chat.id;
-    }
-    return parties;
+    return partiesOf(this.event);
   }
 
   /**
