@@ -37,7 +37,7 @@ export type {
 export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from './session/record';
 export { Bot, DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS } from './runtime/bot';
 export type { BotOptions, EventOutcome } from './runtime/bot';
-export { EventTimeoutError } from './runtime/pipeline';
+export { EarlierRefusalError, EventTimeoutError } from './runtime/pipeline';
 export type { EventReport } from './runtime/pipeline';
 export { runAction } from './runtime/action';
 export type { Action, ActionProps } from './runtime/action';

@@ -29,6 +29,7 @@ export function toLogOutcome(outcome: string): LogOutcome {
     case 'store-unavailable':
     case 'lease-lost':
     case 'timed-out':
+    case 'earlier-refused':
     case 'failed':
       return outcome;
     default:

@@ -13,6 +13,7 @@ export const OUTCOME_LABELS = {
   'store-unavailable': '503: store unavailable',
   'lease-lost': 'lease lost: not saved',
   'timed-out': 'timed out: not saved',
+  'earlier-refused': 'not run: an earlier event of this session was refused',
   refused: 'refused by the connector',
   failed: 'failed',
 };

@@ -1,11 +1,28 @@
 import { MemorySessionStore, type SessionRecord, SessionStoreError } from 'bottender';
 
+import type { EventOutcomeKind } from 'bottender/connector';
+
+import { toLogOutcome } from '../src/runtime-events';
+// @ts-expect-error the page's own module is plain browser JavaScript, without types
+import { OUTCOME_LABELS } from '../static/event-log.js';
 import { counterApp, startHarness } from './harness';
 
 const alice = { kind: 'user', user: 'alice' };
 const text = (value: string) => ({ kind: 'text', values: { text: value } });
 
 describe('what the event log says happened', () => {
+  test("every runtime outcome keeps its own name in the log and has a label on the page", () => {
+    // A Record over the union: adding an outcome to the runtime fails to compile until it is listed here.
+    const outcomes: Record<EventOutcomeKind, true> = {
+      handled: true, 'handler-error': true, duplicate: true, 'no-session': true, deferred: true,
+      'store-unavailable': true, 'lease-lost': true, 'timed-out': true, 'earlier-refused': true, failed: true,
+    };
+    for (const outcome of Object.keys(outcomes)) {
+      expect({ outcome, log: toLogOutcome(outcome) }).toEqual({ outcome, log: outcome });
+      expect({ outcome, label: typeof (OUTCOME_LABELS as Record<string, unknown>)[outcome] }).toEqual({ outcome, label: 'string' });
+    }
+  });
+
   test('refused: a request whose signature the channel secret did not make gets 401, and nothing runs', async () => {
     let runs = 0;
     const h = await startHarness({ app: async (context) => { runs++; await counterApp(context, {}); }, initialState: { count: 0 } });

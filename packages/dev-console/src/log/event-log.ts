@@ -15,6 +15,7 @@ export type LogOutcome =
   | 'store-unavailable'
   | 'lease-lost'
   | 'timed-out'
+  | 'earlier-refused'
   | 'refused'
   | 'failed';
 
