@@ -42,7 +42,8 @@ export function oneXCamelCase(key: string): string {
  * through one is seen through the other. The 1.x names are non-enumerable getters, so
  * `Object.keys`, spreading and `JSON.stringify` see only the platform's names and the payload
  * stays what the platform sent. A 1.x name is not added where the object already has a key of
- * that name, nor to frozen objects. Objects already done are skipped, so calling it again is cheap.
+ * that name, where it would hide a method every object has (`toString`), nor to frozen objects.
+ * Objects already done are skipped, so calling it again is cheap.
  */
 export function addCamelCaseAliases<T>(value: T): T {
   alias(value, 0);
@@ -66,7 +67,8 @@ function alias(value: unknown, depth: number): void {
     alias((value as Record<string, unknown>)[key], depth + 1);
     if (!extensible) continue;
     const name = oneXCamelCase(key);
-    if (name === key || name === '' || Object.prototype.hasOwnProperty.call(value, name)) continue;
+    // Object.prototype's names (`to_string` → `toString`) stay the methods every object has.
+    if (name === key || name === '' || Object.prototype.hasOwnProperty.call(value, name) || name in Object.prototype) continue;
     Object.defineProperty(value, name, {
       get(this: Record<string, unknown>) {
         return this[key];
