@@ -1,13 +1,18 @@
 // What every target shares: its settings from the environment, and the IPC start/stop handshake.
 'use strict';
 
-/** The settings bench/run.mjs passes to a target. */
-function settings() {
-  const need = (name) => {
+/** A reader of the environment variables that `script` (the orchestrator) sets; a missing one throws. */
+function requiredEnv(script) {
+  return (name) => {
     const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set (targets are started by bench/run.mjs)`);
+    if (!value) throw new Error(`${name} is not set (targets are started by ${script})`);
     return value;
   };
+}
+
+/** The settings bench/run.mjs passes to a target. */
+function settings() {
+  const need = requiredEnv('bench/run.mjs');
   return {
     origin: need('BENCH_LINE_ORIGIN'),
     channelSecret: need('BENCH_CHANNEL_SECRET'),
@@ -33,4 +38,17 @@ function announce(port, close) {
   process.on('disconnect', () => process.exit(0));
 }
 
-module.exports = { announce, settings };
+/**
+ * Listens on a free port of 127.0.0.1 and announces it; `stop` closes the server and its
+ * connections. `server` is an http.Server or anything whose listen() returns one (an express app).
+ */
+function listenAndAnnounce(server) {
+  const listening = server.listen(0, '127.0.0.1', () =>
+    announce(listening.address().port, () => {
+      listening.close();
+      listening.closeAllConnections();
+    }),
+  );
+}
+
+module.exports = { announce, listenAndAnnounce, requiredEnv, settings };

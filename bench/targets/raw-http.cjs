@@ -2,14 +2,16 @@
 // http.request over a keep-alive agent, then answers 200. No framework, no store.
 'use strict';
 const crypto = require('node:crypto');
-const http = require('node:http');
 
-const { announce, settings } = require('./lifecycle.cjs');
+const { jsonPoster, statusOk } = require('./json-post.cjs');
+const { settings } = require('./lifecycle.cjs');
+const { replyWithCounts } = require('./line-counter.cjs');
+const { answer, answerWhenSent, serveWebhook } = require('./raw-webhook.cjs');
 
 const { origin, channelSecret, accessToken, path } = settings();
-const api = new URL(origin);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const post = jsonPoster(origin);
 const counts = new Map();
+const replied = statusOk('reply');
 
 function validSignature(body, signature) {
   const expected = crypto.createHmac('sha256', channelSecret).update(body).digest();
@@ -19,68 +21,14 @@ function validSignature(body, signature) {
 
 function reply(replyToken, text) {
   const body = JSON.stringify({ replyToken, messages: [{ type: 'text', text }] });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: api.hostname,
-        port: api.port,
-        path: '/v2/bot/message/reply',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`reply: ${res.statusCode}`))));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return post('/v2/bot/message/reply', { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body, replied);
 }
 
-function answer(res, status, body) {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-const server = http.createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== path) return answer(res, 404, '{}');
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    if (!validSignature(raw, req.headers['x-line-signature'])) return answer(res, 401, '{}');
-    let events;
-    try {
-      events = JSON.parse(raw.toString('utf8')).events;
-    } catch {
-      return answer(res, 400, '{}');
-    }
-    const sends = [];
-    for (const event of events) {
-      const userId = event.source && event.source.userId;
-      if (event.type !== 'message' || !userId) continue;
-      const count = (counts.get(userId) || 0) + 1;
-      counts.set(userId, count);
-      sends.push(reply(event.replyToken, `Count: ${count}`));
-    }
-    Promise.all(sends).then(
-      () => answer(res, 200, '{}'),
-      () => answer(res, 500, '{}'),
-    );
-  });
+serveWebhook({
+  path,
+  verify: (raw, req) => validSignature(raw, req.headers['x-line-signature']),
+  handle(body, res) {
+    if (!body || !Array.isArray(body.events)) return answer(res, 400, '{}');
+    answerWhenSent(res, replyWithCounts(body.events, counts, reply));
+  },
 });
-server.keepAliveTimeout = 65_000;
-
-server.listen(0, '127.0.0.1', () =>
-  announce(server.address().port, () => {
-    server.close();
-    server.closeAllConnections();
-  }),
-);

@@ -6,7 +6,7 @@
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
-const { announce } = require('../lifecycle.cjs');
+const { listenAndAnnounce } = require('../lifecycle.cjs');
 
 const requireV1 = createRequire(path.resolve(__dirname, '../../bottender-1.5.5/package.json'));
 const { bottender } = requireV1('bottender');
@@ -24,12 +24,7 @@ async function main() {
   server.use(bodyParser.json({ verify }));
   server.use(bodyParser.urlencoded({ extended: false, verify }));
   server.all('*', (req, res) => handle(req, res));
-  const listening = server.listen(0, '127.0.0.1', () =>
-    announce(listening.address().port, () => {
-      listening.close();
-      listening.closeAllConnections();
-    }),
-  );
+  listenAndAnnounce(server);
 }
 
 main().catch((error) => {

@@ -1,12 +1,10 @@
 // The settings bench/slack.mjs passes to a Slack target, from the environment.
 'use strict';
 
+const { requiredEnv } = require('../lifecycle.cjs');
+
 function settings() {
-  const need = (name) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set (Slack targets are started by bench/slack.mjs)`);
-    return value;
-  };
+  const need = requiredEnv('bench/slack.mjs');
   return {
     origin: need('BENCH_SLACK_ORIGIN'),
     signingSecret: need('BENCH_SIGNING_SECRET'),

@@ -1,12 +1,10 @@
 // The settings bench/telegram.mjs passes to a Telegram target.
 'use strict';
 
+const { requiredEnv } = require('../lifecycle.cjs');
+
 function settings() {
-  const need = (name) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set (targets are started by bench/telegram.mjs)`);
-    return value;
-  };
+  const need = requiredEnv('bench/telegram.mjs');
   return {
     origin: need('BENCH_TELEGRAM_ORIGIN'),
     token: need('BENCH_ACCESS_TOKEN'),

@@ -6,7 +6,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
-const { announce } = require('../../lifecycle.cjs');
+const { listenAndAnnounce } = require('../../lifecycle.cjs');
 const { settings } = require('../settings.cjs');
 
 const requireGrammy = createRequire(path.resolve(__dirname, '../../../grammy/package.json'));
@@ -39,9 +39,4 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
-server.listen(0, '127.0.0.1', () =>
-  announce(server.address().port, () => {
-    server.close();
-    server.closeAllConnections();
-  }),
-);
+listenAndAnnounce(server);

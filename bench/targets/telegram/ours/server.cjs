@@ -2,17 +2,6 @@
 // loads this folder's bottender.config.js and index.js, builds the store and the Telegram
 // connector, and serves the webhook on node:http. Runs the built dist.
 'use strict';
-const { createBottender } = require('bottender');
+const { serveBotFolder } = require('../../serve-bot-folder.cjs');
 
-const { announce } = require('../../lifecycle.cjs');
-
-async function main() {
-  const app = await createBottender({ cwd: __dirname });
-  const server = await app.serve(0, '127.0.0.1');
-  announce(server.port, () => app.close());
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+serveBotFolder(__dirname);
