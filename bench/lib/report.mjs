@@ -49,31 +49,64 @@ const RATIOS = [
 ];
 
 /**
+ * The ratios of a's events/s to b's in `scenario`, one per round in which both ran (back to
+ * back, so under about the same background load).
+ */
+export function sameRoundRatios(runs, scenario, a, b) {
+  const inRound = (round) => runs.find((r) => r.scenario === scenario && r.target === b && r.round === round && r.result);
+  const perRound = [];
+  for (const run of runs.filter((r) => r.scenario === scenario && r.target === a && r.result)) {
+    const other = inRound(run.round);
+    if (other?.result.eventsPerSec > 0) perRound.push(run.result.eventsPerSec / other.result.eventsPerSec);
+  }
+  return perRound;
+}
+
+/** The summary row of a (scenario, target) that ran. */
+export function measured(summary, scenario, target) {
+  return summary.find((r) => r.scenario === scenario && r.target === target && !r.error);
+}
+
+/**
  * ours / other per scenario: the ratio of the median events/s, and the median of the ratios of
- * runs made in the same round (back to back, so under about the same background load).
+ * runs made in the same round.
  */
 export function ratios(summary, runs = []) {
-  const rate = (s, t) => summary.find((r) => r.scenario === s && r.target === t && !r.error)?.eventsPerSec;
-  const inRound = (s, t, round) => runs.find((r) => r.scenario === s && r.target === t && r.round === round && r.result);
   const out = [];
   for (const scenario of [...new Set(summary.map((r) => r.scenario))]) {
     for (const [a, b] of RATIOS) {
-      const x = rate(scenario, a);
-      const y = rate(scenario, b);
+      const x = measured(summary, scenario, a)?.eventsPerSec;
+      const y = measured(summary, scenario, b)?.eventsPerSec;
       if (!x || !y) continue;
-      const perRound = [];
-      for (const run of runs.filter((r) => r.scenario === scenario && r.target === a && r.result)) {
-        const other = inRound(scenario, b, run.round);
-        if (other?.result.eventsPerSec > 0) perRound.push(run.result.eventsPerSec / other.result.eventsPerSec);
-      }
+      const perRound = sameRoundRatios(runs, scenario, a, b);
       out.push({ scenario, ratio: `${a} / ${b}`, value: x / y, medianOfRunRatios: median(perRound), runRatios: perRound });
     }
   }
   return out;
 }
 
+/** The line printed after each warm-up and run. */
+export function phaseLine(tag, r) {
+  return (
+    `${tag}: ${Math.round(r.eventsPerSec)} events/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
+    `non-2xx ${r.non2xx}, lost ${r.lostUpdates}/${r.sent}, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
+    `target CPU ${r.cpuUsPerEvent.toFixed(0)} µs/event`
+  );
+}
+
 const num = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const mib = (b) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(0)} MiB` : '-');
+
+/** A row of the table of medians: scenario, target, events/s, p50, p99, non-2xx, lost updates, peak RSS, target CPU. */
+export function summaryRow(r) {
+  if (r.error) return `| ${r.scenario} | ${r.target} | not run: ${r.error.split('\n')[0].slice(0, 120)} | | | | | | |`;
+  return `| ${r.scenario} | ${r.target} | ${num(r.eventsPerSec)} | ${num(r.p50Ms, 1)} | ${num(r.p99Ms, 1)} | ${r.non2xxMax} | ${r.lostUpdatesMax} of ${r.sentPerRun} | ${mib(r.peakRssBytes)} | ${num(r.cpuUsPerEvent)} |`;
+}
+
+/** A row of the table of ratios. */
+export function ratioRow(r) {
+  return `| ${r.scenario} | ${r.ratio} | ${r.value.toFixed(2)}x | ${num(r.medianOfRunRatios, 2)}x |`;
+}
 
 /** The Markdown tables of a run. */
 export function formatReport({ summary, ratioList, memory, machine, runsPerScenario }) {
@@ -83,24 +116,14 @@ export function formatReport({ summary, ratioList, memory, machine, runsPerScena
     `| scenario | target | events/s (${CORES_NOTE}) | p50 ms | p99 ms | non-2xx (worst run) | lost updates (worst run) | peak RSS | target CPU µs/event |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const r of summary) {
-    if (r.error) {
-      lines.push(`| ${r.scenario} | ${r.target} | not run: ${r.error.split('\n')[0].slice(0, 120)} | | | | | | |`);
-      continue;
-    }
-    lines.push(
-      `| ${r.scenario} | ${r.target} | ${num(r.eventsPerSec)} | ${num(r.p50Ms, 1)} | ${num(r.p99Ms, 1)} | ${r.non2xxMax} | ${r.lostUpdatesMax} of ${r.sentPerRun} | ${mib(r.peakRssBytes)} | ${num(r.cpuUsPerEvent)} |`,
-    );
-  }
+  lines.push(...summary.map(summaryRow));
   if (ratioList.length) {
     lines.push(
       '',
       `| scenario | ratio of events/s (${CORES_NOTE}) | of the medians | median of same-round ratios |`,
       '| --- | --- | ---: | ---: |',
     );
-    for (const r of ratioList) {
-      lines.push(`| ${r.scenario} | ${r.ratio} | ${r.value.toFixed(2)}x | ${num(r.medianOfRunRatios, 2)}x |`);
-    }
+    lines.push(...ratioList.map(ratioRow));
   }
   const measured = summary.filter((r) => !r.error);
   if (measured.length) {

@@ -1,10 +1,9 @@
-// What must exist before a run: built packages, and Bottender 1.5.5 in its own folder.
+// What must exist before a run: built packages, and the peers (Bottender 1.5.5, grammY, Bolt) in their own folders.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const V1_DIR = fileURLToPath(new URL('../bottender-1.5.5/', import.meta.url));
 
 function npm(args, cwd = ROOT) {
   const result = spawnSync('npm', args, { cwd, stdio: 'inherit' });
@@ -22,13 +21,23 @@ export function buildPackages() {
   }
 }
 
-/** Installs bench/bottender-1.5.5 from its lock file on first use (never part of the workspaces). */
-export function ensureBottender155() {
-  if (existsSync(`${V1_DIR}node_modules/bottender/package.json`)) return;
-  console.log('bench: installing Bottender 1.5.5 into bench/bottender-1.5.5 (first run only)...');
-  if (!npm(['ci', '--no-audit', '--no-fund', '--prefix', V1_DIR], V1_DIR)) {
-    throw new Error('could not install bench/bottender-1.5.5 (npm ci failed)');
+/**
+ * Installs bench/<folder> (a peer's own package.json, never part of the workspaces) from its lock
+ * file on first use, that is unless its node_modules holds `probe`. `what` names the peer in the
+ * line `say` prints; `ignoreScripts` passes --ignore-scripts to npm ci.
+ */
+export function ensureInstalled({ folder, probe, what, say = (text) => console.log(`bench: ${text}`), ignoreScripts = true }) {
+  const dir = `${ROOT}bench/${folder}/`;
+  if (existsSync(`${dir}node_modules/${probe}/package.json`)) return;
+  say(`installing ${what} into bench/${folder} (first run only)...`);
+  if (!npm(['ci', '--no-audit', '--no-fund', ...(ignoreScripts ? ['--ignore-scripts'] : []), '--prefix', dir], dir)) {
+    throw new Error(`could not install bench/${folder} (npm ci failed)`);
   }
+}
+
+/** Installs bench/bottender-1.5.5 from its lock file on first use (its install scripts run). */
+export function ensureBottender155() {
+  ensureInstalled({ folder: 'bottender-1.5.5', probe: 'bottender', what: 'Bottender 1.5.5', ignoreScripts: false });
 }
 
 /** Why a target cannot start yet, or undefined when it can. */

@@ -1,6 +1,8 @@
 // The servers under test. Each runs in its own process and reports its port over IPC.
 import { fileURLToPath } from 'node:url';
 
+import { bottender155Targets } from './bottender-155-targets.mjs';
+
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
 const BOTTENDER_DIR = here('../targets/bottender-1.5.5/');
@@ -21,22 +23,7 @@ export const TARGETS = {
     script: here('../targets/ours/server.cjs'),
     stores: ['memory', 'redis', 'postgres'],
   },
-  'bottender-sync': {
-    label: 'Bottender 1.5.5 sync: true',
-    script: `${BOTTENDER_DIR}server.cjs`,
-    cwd: BOTTENDER_DIR,
-    env: { BENCH_BOTTENDER_SYNC: 'true' },
-    stores: ['memory', 'redis'],
-    needsBottender155: true,
-  },
-  'bottender-default': {
-    label: 'Bottender 1.5.5 default (async)',
-    script: `${BOTTENDER_DIR}server.cjs`,
-    cwd: BOTTENDER_DIR,
-    env: { BENCH_BOTTENDER_SYNC: 'false' },
-    stores: ['memory', 'redis'],
-    needsBottender155: true,
-  },
+  ...bottender155Targets(BOTTENDER_DIR, { stores: ['memory', 'redis'], needsBottender155: true }),
 };
 
 /** Names a user may give for a group of targets. */
