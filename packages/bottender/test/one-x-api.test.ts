@@ -91,6 +91,20 @@ describe('getClient', () => {
     }
     expect(() => early.ping()).toThrow(/no running bot/);
   });
+
+  it("gives a connector's 1.x-shaped client when it has one (Telegram's), for 1.x code calling 1.x's methods", async () => {
+    class ConnectorWithOneXClient extends ConnectorWithClient {
+      readonly oneXClient = { sendMessage: (chatId: number, text: string) => `sent ${text} to ${chatId}` };
+    }
+    const bot = new Bot({ app: async () => {}, store: new MemorySessionStore(), logger: silentLogger });
+    const running = await startBot({ bot, channels: [{ path: '/webhooks/test', connector: new ConnectorWithOneXClient() }], logger: silentLogger });
+    try {
+      expect(getClient('test').sendMessage(42, 'hi')).toBe('sent hi to 42');
+      expect(getClient('test').token).toBeUndefined();
+    } finally {
+      await running.close();
+    }
+  });
 });
 
 describe('LineNotify', () => {

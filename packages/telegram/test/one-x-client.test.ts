@@ -1,3 +1,5 @@
+import { getClient } from 'bottender';
+
 import { createConnector, OneXTelegramClient, TelegramApiError, type TelegramConnector, type TelegramContext } from '@bottender/telegram';
 
 import { type FakeTelegramApi, startFakeTelegramApi } from './fake-telegram-api';
@@ -203,6 +205,23 @@ describe('context.client in a handler', () => {
         ['sendMessage', fx.ALICE.id],
       ]);
       expect((await h.store.inner.read(`telegram:${fx.ALICE.id}`))?.state).toEqual({ forwarded: h.api.calls[0].answer.result.message_id });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("getClient('telegram') outside a handler", () => {
+  it("is the same 1.x client, so a 1.x cron job's getClient('telegram').sendMessage(chatId, text) runs as it is", async () => {
+    const h = await startTelegramBot({ app: async () => {} });
+    try {
+      const client = getClient('telegram');
+      const sent = await client.sendMessage(fx.BOB.id, 'Reminder: book club tonight', { disableNotification: true });
+      expect(h.api.calls.map((c) => [c.method, c.params])).toEqual([
+        ['sendMessage', { chat_id: fx.BOB.id, text: 'Reminder: book club tonight', disable_notification: true }],
+      ]);
+      expect(sent.messageId).toBe(h.api.calls[0].answer.result.message_id);
+      expect(client.api).toBe(h.connector.oneXClient.api);
     } finally {
       await h.close();
     }

@@ -4,9 +4,11 @@ import type { Connector } from '../connector/types';
  * `getClient(channel)` as in Bottender 1.x: the platform client of a channel of the running bot,
  * for calls outside a handler (a push from a cron job, a rich menu at start).
  *
- * The clients are the official SDKs' (LINE's `MessagingApiClient`, Telegram's Bot API client,
- * Slack's `WebClient`), the ones the connectors use; 1.x returned its own messaging-api-* clients,
- * whose method names differ (docs/migrating-from-1x.md).
+ * A connector that offers a client shaped as 1.x's (`oneXClient`: Telegram's, with
+ * messaging-api-telegram's positional methods and the SDK's `Api` at `.api`) gives that one, so 1.x
+ * code such as `getClient('telegram').sendMessage(chatId, text)` runs as it is. The others give the
+ * official SDKs' clients the connectors use (LINE's `MessagingApiClient`, Slack's `WebClient`),
+ * whose method names differ from 1.x's messaging-api-* clients (docs/migrating-from-1x.md).
  */
 
 /** The connectors of the bots running in this process, by platform, in start order. */
@@ -34,7 +36,8 @@ function clientOf(channel: string): object {
         '; check channels in bottender.config',
     );
   }
-  const client = (connectors[0] as { client?: unknown }).client;
+  const connector = connectors[0] as { oneXClient?: unknown; client?: unknown };
+  const client = connector.oneXClient ?? connector.client;
   if (typeof client !== 'object' || client === null) {
     throw new Error(`getClient(${JSON.stringify(channel)}): the ${channel} connector has no client`);
   }
