@@ -12,6 +12,7 @@
 //   node bench/telegram.mjs --quick           1 round, TG1 at 100 chats x 5, after 1,000 warm-up events
 //   node bench/telegram.mjs --runs 3 --target ours,grammy --scenario TG2
 //   node bench/telegram.mjs --no-build        measure the packages/*/dist already built
+//   node bench/telegram.mjs --profile         run the targets under --cpu-prof (bench/results/profiles/telegram-*.cpuprofile)
 import { fileURLToPath } from 'node:url';
 
 import { bottender155Targets } from './lib/bottender-155-targets.mjs';
@@ -41,4 +42,5 @@ runChatBench({
   accessToken: ACCESS_TOKEN,
   webhookPath: WEBHOOK_PATH,
   targetEnv: (origin) => ({ BENCH_TELEGRAM_ORIGIN: origin, BENCH_SECRET_TOKEN: SECRET_TOKEN, BENCH_ACCESS_TOKEN: ACCESS_TOKEN }),
+  profile: true,
 });
