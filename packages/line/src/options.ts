@@ -1,4 +1,12 @@
-import { describeValue, unknownKeyMessage, unknownKeys } from 'bottender/connector';
+import {
+  apiOriginOption,
+  booleanOption,
+  describeOption as kindOf,
+  describeValue,
+  requireSecretOption,
+  unknownKeyMessage,
+  unknownKeys,
+} from 'bottender/connector';
 
 /** LINE's Messaging API origin, used when `channels.line.origin` is not set. */
 export const DEFAULT_LINE_ORIGIN = 'https://api.line.me';
@@ -119,8 +127,8 @@ export function resolveLineOptions(options: LineChannelOptions): ResolvedLineOpt
     getSessionKeyPrefix,
     accessToken: secret(options.accessToken, 'accessToken', 'the channel access token'),
     channelSecret: secret(options.channelSecret, 'channelSecret', 'the channel secret'),
-    origin: resolveOrigin(options.origin),
-    pushFallback: resolvePushFallback(options.pushFallback),
+    origin: apiOriginOption(options.origin, 'channels.line.origin', DEFAULT_LINE_ORIGIN),
+    pushFallback: booleanOption(options.pushFallback, 'channels.line.pushFallback', false),
     sendMethod: resolveSendMethod(options.sendMethod),
   };
 }
@@ -143,52 +151,6 @@ export function checkChannelSecrets(value: unknown): LineChannelSecrets {
   };
 }
 
-function requireSecret(value: unknown, key: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(
-      `channels.line.${key} must be a non-empty string (${what} from the LINE Developers console), ` +
-        `got ${kindOf(value)}`,
-    );
-  }
-  if (value !== value.trim()) {
-    // A pasted secret with a trailing newline fails every signature check with no clue why.
-    throw new TypeError(`channels.line.${key} has leading or trailing whitespace; remove it`);
-  }
-  return value;
-}
-
-function resolveOrigin(value: unknown): string {
-  if (value === undefined) return DEFAULT_LINE_ORIGIN;
-  const problem = `channels.line.origin must be an http(s) origin such as ${DEFAULT_LINE_ORIGIN} (no path, query or credentials)`;
-  if (typeof value !== 'string') throw new TypeError(`${problem}, got ${kindOf(value)}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${problem}, got a string that is not a URL`);
-  }
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    // Only scheme, host and path are echoed: credentials or a query could hold secrets.
-    throw new TypeError(`${problem}, got ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)}`);
-  }
-  return url.origin;
-}
-
-function resolvePushFallback(value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`channels.line.pushFallback must be true or false, got ${kindOf(value)}`);
-  }
-  return value;
-}
-
 function resolveSendMethod(value: unknown): LineSendMethod {
   if (value === undefined) return 'reply';
   if (value === 'reply' || value === 'push') return value;
@@ -197,7 +159,7 @@ function resolveSendMethod(value: unknown): LineSendMethod {
   throw new TypeError(`channels.line.sendMethod must be "reply" or "push", got ${got}`);
 }
 
-/** The shared wording, plus the likely cause of an undefined secret. */
-function kindOf(value: unknown): string {
-  return value === undefined ? 'undefined (is the environment variable set?)' : describeValue(value);
+/** A secret of the channel, `what` named as the LINE Developers console names it. */
+function requireSecret(value: unknown, key: string, what: string): string {
+  return requireSecretOption(value, `channels.line.${key}`, `${what} from the LINE Developers console`);
 }

@@ -23,6 +23,8 @@ export type {
 /** Error wording and key suggestions every connector shares. */
 export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from '../errors';
 export type { DescribeValueOptions } from '../errors';
+/** The checks of `channels.<platform>` options every connector makes, with one wording. */
+export { apiOriginOption, booleanOption, describeOption, requireSecretOption } from './option-checks';
 /** DEBUG=bottender:<name> namespaces for platform clients. */
 export { debugLog } from '../runtime/log';
 export type { DebugLog } from '../runtime/log';
