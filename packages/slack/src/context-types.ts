@@ -67,10 +67,14 @@ export interface SlackChatMethods {
    * `channel` are what `update` and `delete` take. Rejects with a `SlackApiError` (or
    * `SlackNetworkError`) when Slack refuses it. It goes before anything this handler queued (its
    * `sendText`s come after the commit). Not tied to the commit: see {@link SlackChatMethods}.
+   * A string is the message's text.
    */
-  postMessage(options: InChannel<ChatPostMessageArguments>): Promise<OneXNamed<ChatPostMessageResponse>>;
-  /** Posts a message only the event's user sees, after the commit. */
-  postEphemeral(options: DistributiveOmit<InChannel<ChatPostEphemeralArguments>, 'user'> & { user?: string }): Promise<void>;
+  postMessage(options: string | InChannel<ChatPostMessageArguments>): Promise<OneXNamed<ChatPostMessageResponse>>;
+  /**
+   * Posts a message only the event's user sees (in the event's channel, to the event's user unless
+   * `user` is given), after the commit. A string is the message's text.
+   */
+  postEphemeral(options: string | (DistributiveOmit<InChannel<ChatPostEphemeralArguments>, 'user'> & { user?: string })): Promise<void>;
   /** Edits a message (`ts`, e.g. from `postMessage`'s answer) after the commit. */
   update(options: InChannel<ChatUpdateArguments>): Promise<void>;
   /** Deletes a message (`ts`, e.g. from `postMessage`'s answer) after the commit. */

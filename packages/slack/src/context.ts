@@ -82,8 +82,9 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
 
   #chatMethods(): SlackChatMethods {
     return {
-      postMessage: async (options) => withOneXNames(await this.#services.chat.postMessage(this.#message('chat.postMessage', options))),
-      postEphemeral: async (options) => this.#postEphemeral('chat.postEphemeral', options),
+      postMessage: async (options) =>
+        withOneXNames(await this.#services.chat.postMessage(this.#message('chat.postMessage', this.#textOr('chat.postMessage', options)))),
+      postEphemeral: async (options) => this.#postEphemeral('chat.postEphemeral', this.#textOr('chat.postEphemeral', options)),
       update: async (options) => this.#later('chat.update', (c, args) => c.chat.update(args), this.#inChannel('chat.update', options)),
       delete: async (options) => this.#later('chat.delete', (c, args) => c.chat.delete(args), this.#inChannel('chat.delete', options)),
       meMessage: async (options) =>
@@ -229,6 +230,16 @@ export class SlackContext<State extends AnyState = AnyState> extends Context<Sta
       return { text: message };
     }
     return snakeKeys(requireObject(message, method, 'the message'));
+  }
+
+  /**
+   * `{ text }` for a string (1.x's examples call `context.chat.postEphemeral('...')`), the options
+   * as given otherwise (checked and snake_cased by {@link #inChannel}).
+   */
+  #textOr<T>(method: string, options: string | T): T | { text: string } {
+    if (typeof options !== 'string') return options;
+    this.#requireText(method, options);
+    return { text: options };
   }
 
   /** The options (snake_cased) with the event's channel unless they name one. */
