@@ -54,6 +54,14 @@ describe('1.x example slack-hello-world', () => {
     expect(() => createConnector({ ...ONE_X_CONFIG })).not.toThrow();
   });
 
+  it("answers Slack's check of the Event Subscriptions Request URL (url_verification) at the example's path", async () => {
+    const check = fx.urlVerification();
+    const answer = await h.postEvent(check);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ challenge: check.challenge });
+    expect(h.api.calls).toEqual([]);
+  });
+
   it('context.sendText(text) answers a message in its channel, after the commit', async () => {
     expect((await h.postEvent(fx.eventCallback(fx.message('hello')))).status).toBe(200);
     expect(h.api.messages).toMatchObject([{ via: 'chat.postMessage', channel: fx.GENERAL, text: 'Hi, I am a Slack bot' }]);
