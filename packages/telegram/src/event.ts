@@ -53,7 +53,13 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*
  * type's object or undefined; the getters of Bottender 1.x's TelegramEvent (`callbackQuery`,
  * `isPhoto`, ...) are here with their names and meanings.
  *
- * Getters read the update when asked: building an event costs one small object.
+ * Getters read the update when asked: building an event costs one small object. The getters of
+ * 1.x that return one of the update's objects (`message`, `callbackQuery`, `inlineQuery`,
+ * `chosenInlineResult`, `photo`, ...) return Telegram's object with 1.x's camelCase names added,
+ * as `rawEvent` does, because 1.x handlers read them so
+ * (`event.callbackQuery.message.messageId`, `event.chosenInlineResult.resultId`); only the object
+ * returned is given them, when it is first asked for. The `is…` getters, `text`, `payload` and
+ * the runtime's reads add nothing.
  */
 export class TelegramEvent implements BotEvent<TelegramUpdate> {
   /** The update type: `message`, `callback_query`, ... or one this package does not know. */
@@ -72,7 +78,8 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
    * `rawEvent.callback_query.message.message_id` and `rawEvent.callbackQuery.message.messageId`
    * are the same value, as are `rawEvent.poll_answer.option_ids` and
    * `rawEvent.pollAnswer.optionIds` (1.x camel-cased the whole request body). The camelCase
-   * names are added on the first read of `rawEvent` (the getters of this class do not read it),
+   * names are added on the first read of `rawEvent` (the `is…` getters, `text`, `payload` and
+   * the runtime's reads do not read it; 1.x's object getters give them to the object they return),
    * as non-enumerable getters: `JSON.stringify(rawEvent)`, `Object.keys` and spreading see only
    * Telegram's names, and the update stays what Telegram sent.
    *
@@ -201,19 +208,19 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
     return this.type === 'message';
   }
 
-  /** The message of a `message` update, otherwise undefined. */
+  /** The message of a `message` update (with 1.x's camelCase names too), otherwise undefined. */
   get message(): Message | undefined {
-    return this.get('message');
+    return oneX(this.get('message'));
   }
 
   /** A `message` with text. */
   get isText(): boolean {
-    return typeof this.message?.text === 'string';
+    return typeof this.get('message')?.text === 'string';
   }
 
   /** The text of a `message`, otherwise undefined. */
   get text(): string | undefined {
-    const text = this.message?.text;
+    const text = this.get('message')?.text;
     return typeof text === 'string' ? text : undefined;
   }
 
@@ -235,135 +242,134 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
 
   /** A `message` that replies to another. */
   get isReplyToMessage(): boolean {
-    return typeof this.message?.reply_to_message === 'object';
+    return typeof this.get('message')?.reply_to_message === 'object';
   }
 
   /** The message a `message` replies to, otherwise undefined. */
   get replyToMessage(): Message | undefined {
-    return this.message?.reply_to_message;
+    return oneX(this.get('message')?.reply_to_message);
   }
 
   get isAudio(): boolean {
-    return this.audio !== undefined;
+    return objectOf(this.get('message')?.audio) !== undefined;
   }
   /** The audio of a `message`. */
   get audio(): Audio | undefined {
-    return objectOf(this.message?.audio);
+    return oneX(objectOf(this.get('message')?.audio));
   }
 
   get isDocument(): boolean {
-    return this.document !== undefined;
+    return objectOf(this.get('message')?.document) !== undefined;
   }
   /** The document (a file) of a `message`. */
   get document(): Document | undefined {
-    return objectOf(this.message?.document);
+    return oneX(objectOf(this.get('message')?.document));
   }
 
   get isGame(): boolean {
-    return this.game !== undefined;
+    return objectOf(this.get('message')?.game) !== undefined;
   }
   get game(): Game | undefined {
-    return objectOf(this.message?.game);
+    return oneX(objectOf(this.get('message')?.game));
   }
 
   get isPhoto(): boolean {
-    return this.photo !== undefined;
+    return photoOf(this.get('message')) !== undefined;
   }
   /** The sizes of the photo of a `message`, smallest first (the last is the largest), as in 1.x. */
   get photo(): PhotoSize[] | undefined {
-    const photo = this.message?.photo;
-    return Array.isArray(photo) && photo.length > 0 ? photo : undefined;
+    return oneX(photoOf(this.get('message')));
   }
 
   get isSticker(): boolean {
-    return this.sticker !== undefined;
+    return objectOf(this.get('message')?.sticker) !== undefined;
   }
   get sticker(): Sticker | undefined {
-    return objectOf(this.message?.sticker);
+    return oneX(objectOf(this.get('message')?.sticker));
   }
 
   get isVideo(): boolean {
-    return this.video !== undefined;
+    return objectOf(this.get('message')?.video) !== undefined;
   }
   get video(): Video | undefined {
-    return objectOf(this.message?.video);
+    return oneX(objectOf(this.get('message')?.video));
   }
 
   get isVoice(): boolean {
-    return this.voice !== undefined;
+    return objectOf(this.get('message')?.voice) !== undefined;
   }
   get voice(): Voice | undefined {
-    return objectOf(this.message?.voice);
+    return oneX(objectOf(this.get('message')?.voice));
   }
 
   get isVideoNote(): boolean {
-    return this.videoNote !== undefined;
+    return objectOf(this.get('message')?.video_note) !== undefined;
   }
   get videoNote(): VideoNote | undefined {
-    return objectOf(this.message?.video_note);
+    return oneX(objectOf(this.get('message')?.video_note));
   }
 
   get isContact(): boolean {
-    return this.contact !== undefined;
+    return objectOf(this.get('message')?.contact) !== undefined;
   }
   get contact(): Contact | undefined {
-    return objectOf(this.message?.contact);
+    return oneX(objectOf(this.get('message')?.contact));
   }
 
   get isLocation(): boolean {
-    return this.location !== undefined;
+    return objectOf(this.get('message')?.location) !== undefined;
   }
   get location(): Location | undefined {
-    return objectOf(this.message?.location);
+    return oneX(objectOf(this.get('message')?.location));
   }
 
   get isVenue(): boolean {
-    return this.venue !== undefined;
+    return objectOf(this.get('message')?.venue) !== undefined;
   }
   get venue(): Venue | undefined {
-    return objectOf(this.message?.venue);
+    return oneX(objectOf(this.get('message')?.venue));
   }
 
   get isEditedMessage(): boolean {
     return this.type === 'edited_message';
   }
   get editedMessage(): Message | undefined {
-    return this.get('edited_message');
+    return oneX(this.get('edited_message'));
   }
 
   get isChannelPost(): boolean {
     return this.type === 'channel_post';
   }
   get channelPost(): Message | undefined {
-    return this.get('channel_post');
+    return oneX(this.get('channel_post'));
   }
 
   get isEditedChannelPost(): boolean {
     return this.type === 'edited_channel_post';
   }
   get editedChannelPost(): Message | undefined {
-    return this.get('edited_channel_post');
+    return oneX(this.get('edited_channel_post'));
   }
 
   get isInlineQuery(): boolean {
     return this.type === 'inline_query';
   }
   get inlineQuery(): InlineQuery | undefined {
-    return this.get('inline_query');
+    return oneX(this.get('inline_query'));
   }
 
   get isChosenInlineResult(): boolean {
     return this.type === 'chosen_inline_result';
   }
   get chosenInlineResult(): ChosenInlineResult | undefined {
-    return this.get('chosen_inline_result');
+    return oneX(this.get('chosen_inline_result'));
   }
 
   get isCallbackQuery(): boolean {
     return this.type === 'callback_query';
   }
   get callbackQuery(): CallbackQuery | undefined {
-    return this.get('callback_query');
+    return oneX(this.get('callback_query'));
   }
 
   /** A callback query (an inline keyboard button was pressed) is Bottender's payload event. */
@@ -373,7 +379,7 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
 
   /** The pressed button's `callback_data`; undefined for other events and for game buttons. */
   get payload(): string | undefined {
-    const data = this.callbackQuery?.data;
+    const data = this.get('callback_query')?.data;
     return typeof data === 'string' ? data : undefined;
   }
 
@@ -381,14 +387,14 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
     return this.type === 'shipping_query';
   }
   get shippingQuery(): ShippingQuery | undefined {
-    return this.get('shipping_query');
+    return oneX(this.get('shipping_query'));
   }
 
   get isPreCheckoutQuery(): boolean {
     return this.type === 'pre_checkout_query';
   }
   get preCheckoutQuery(): PreCheckoutQuery | undefined {
-    return this.get('pre_checkout_query');
+    return oneX(this.get('pre_checkout_query'));
   }
 
   /** A `poll` update: a poll's new state (it belongs to no chat, so to no session). */
@@ -396,15 +402,25 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
     return this.type === 'poll';
   }
   get poll(): Poll | undefined {
-    return this.get('poll');
+    return oneX(this.get('poll'));
   }
 
   get isPollAnswer(): boolean {
     return this.type === 'poll_answer';
   }
   get pollAnswer(): PollAnswer | undefined {
-    return this.get('poll_answer');
+    return oneX(this.get('poll_answer'));
   }
+}
+
+/** `value` with 1.x's camelCase names added to it and to the objects inside it (see `rawEvent`). */
+function oneX<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : addCamelCaseAliases(value);
+}
+
+function photoOf(message: Message | undefined): PhotoSize[] | undefined {
+  const photo = message?.photo;
+  return Array.isArray(photo) && photo.length > 0 ? photo : undefined;
 }
 
 function objectOf<T>(value: T | undefined): T | undefined {

@@ -140,10 +140,21 @@ describe('rawEvent: Telegram\'s update, with 1.x\'s camelCase names', () => {
   });
 });
 
-describe('rawEvent aliases cost nothing until rawEvent is read', () => {
-  /** The getters of TelegramEvent besides rawEvent: what the runtime and handlers use per event. */
+/**
+ * The getters of 1.x's TelegramEvent that return one of the update's objects: 1.x handlers read
+ * them in camelCase (`event.callbackQuery.message.messageId`), so they give the object returned
+ * 1.x's names too, when asked for.
+ */
+const ONE_X_OBJECT_GETTERS = [
+  'message', 'replyToMessage', 'audio', 'document', 'game', 'photo', 'sticker', 'video', 'voice', 'videoNote', 'contact',
+  'location', 'venue', 'editedMessage', 'channelPost', 'editedChannelPost', 'inlineQuery', 'chosenInlineResult',
+  'callbackQuery', 'shippingQuery', 'preCheckoutQuery', 'poll', 'pollAnswer',
+];
+
+describe('rawEvent aliases cost nothing until rawEvent (or a 1.x object getter) is read', () => {
+  /** The getters of TelegramEvent besides rawEvent and 1.x's object getters: what the runtime and routes use per event. */
   const getters = Object.entries(Object.getOwnPropertyDescriptors(TelegramEvent.prototype))
-    .filter(([name, d]) => d.get !== undefined && name !== 'rawEvent')
+    .filter(([name, d]) => d.get !== undefined && name !== 'rawEvent' && !ONE_X_OBJECT_GETTERS.includes(name))
     .map(([name]) => name);
 
   /** Own property names of the update and of every object inside it. */
@@ -152,11 +163,16 @@ describe('rawEvent aliases cost nothing until rawEvent is read', () => {
     return [...Object.getOwnPropertyNames(value), ...Object.values(value).flatMap(allNames)];
   }
 
-  it.each(everyKind())('%s: the event\'s getters and the connector add no name to the update', (_kind, update) => {
+  it('the list of 1.x object getters names getters of TelegramEvent', () => {
+    const descriptors = Object.getOwnPropertyDescriptors(TelegramEvent.prototype);
+    for (const name of ONE_X_OBJECT_GETTERS) expect([name, typeof descriptors[name]?.get]).toEqual([name, 'function']);
+  });
+
+  it.each(everyKind())('%s: the event\'s other getters and the connector add no name to the update', (_kind, update) => {
     const before = allNames(update);
     const event = new TelegramEvent(update);
     const connector = createConnector({ accessToken: '1:a', secretToken: 'secret' });
-    expect(getters.length).toBeGreaterThan(40);
+    expect(getters.length).toBeGreaterThan(25);
     for (const name of getters) void (event as any)[name];
     event.is('message');
     event.get('callback_query');
@@ -170,12 +186,30 @@ describe('rawEvent aliases cost nothing until rawEvent is read', () => {
     expect(raw.updateId).toBe(update.update_id);
   });
 
-  it('a handler that reads the session and the getters but not rawEvent leaves the update as it was', async () => {
+  it.each(everyKind())('%s: a 1.x object getter gives 1.x\'s names on the object it returns; the update keeps its own', (_kind, update) => {
+    const event = new TelegramEvent(update);
+    const rootNames = Object.getOwnPropertyNames(update);
+    const json = JSON.stringify(update);
+    for (const name of ONE_X_OBJECT_GETTERS) {
+      const value = (event as any)[name];
+      if (value === undefined) continue;
+      for (const [path, leaf] of leaves(value)) {
+        // Each of Telegram's names inside reads the same value under 1.x's camelCase name.
+        const camel = path.map((key) => (typeof key === 'number' ? key : key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())));
+        expect([name, camel, at(value, camel)]).toEqual([name, camel, leaf]);
+      }
+    }
+    // The names are not enumerable, and the update's own level is not touched until rawEvent is read.
+    expect(JSON.stringify(update)).toBe(json);
+    expect(Object.getOwnPropertyNames(update)).toEqual(rootNames);
+  });
+
+  it('a handler that reads the session and the routes\' getters but not rawEvent leaves the update as it was', async () => {
     let payload: Record<string, unknown> | undefined;
     const h = await startTelegramBot({
       app: async (context: TelegramContext) => {
         void context.session?.user;
-        void [context.event.text, context.event.chatId, context.event.from, context.event.callbackQuery];
+        void [context.event.text, context.event.isText, context.event.chatId, context.event.from, context.event.isCallbackQuery, context.event.payload];
         payload = context.event.payloadObject;
       },
     });
@@ -187,5 +221,24 @@ describe('rawEvent aliases cost nothing until rawEvent is read', () => {
     expect(Object.getOwnPropertyNames(payload)).toEqual(['id', 'from', 'message', 'chat_instance', 'data']);
     expect('chatInstance' in payload!).toBe(false);
     expect('messageId' in (payload!.message as object)).toBe(false);
+  });
+
+  it('event.callbackQuery in a handler reads 1.x\'s names, as 1.x handlers do, and keeps Telegram\'s keys', async () => {
+    let read: unknown;
+    let payload: any;
+    const h = await startTelegramBot({
+      app: async (context: TelegramContext) => {
+        const query = context.event.callbackQuery as any;
+        read = [query.message.messageId, query.message.chat.id, query.chatInstance, query.from.firstName];
+        payload = context.event.payloadObject;
+      },
+    });
+    try {
+      await h.post(fx.callbackQuery('x', { chat: fx.GROUP, from: fx.BOB }));
+    } finally {
+      await h.close();
+    }
+    expect(read).toEqual([payload.message.message_id, fx.GROUP.id, payload.chat_instance, 'Bob']);
+    expect(Object.keys(payload)).toEqual(['id', 'from', 'message', 'chat_instance', 'data']);
   });
 });
