@@ -25,7 +25,8 @@ import type {
 
 import type { ApiMethod, ParamsOf, TelegramClient } from './api-client';
 import { installChatMethods, type ChatMethods } from './chat-methods';
-import { checkOk, checkText, requireArray, requireChatId, requireId, requireObject, requireString } from './checks';
+import { inlineQueryResults } from './inline-results';
+import { checkOk, checkText, requireChatId, requireId, requireObject, requireString } from './checks';
 import type { TelegramEvent } from './event';
 import { type CallQueue, chatTarget, clientOf, queueCall, type TelegramTarget } from './internal';
 import { opts } from './options-arg';
@@ -192,16 +193,19 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
     this[queueCall]('answerCallbackQuery', 'answerCallbackQuery', { callback_query_id: query.id, ...opts(options, 'answerCallbackQuery') });
   }
 
-  /** Answers the inline query with results. */
+  /**
+   * Answers the inline query with results (an empty array shows none). Results may use 1.x's
+   * camelCase keys and the thumbnail names of before Bot API 6.6 (`thumbUrl`), sent as today's
+   * `thumbnail_url`.
+   */
   async answerInlineQuery(
     results: readonly InlineQueryResult[],
     options?: Omit<AnswerInlineQueryParams, 'inline_query_id' | 'results'> | null,
   ): Promise<void> {
     const query = this.#require('answerInlineQuery', 'inline_query');
-    requireArray(results, 'answerInlineQuery', 'the results');
     this[queueCall]('answerInlineQuery', 'answerInlineQuery', {
       inline_query_id: query.id,
-      results: snakeCaseKeys([...results]),
+      results: inlineQueryResults(results, 'answerInlineQuery'),
       ...opts(options, 'answerInlineQuery'),
     });
   }

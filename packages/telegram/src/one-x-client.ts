@@ -3,7 +3,8 @@ import type { Api } from 'node-telegram-bot-api';
 
 import type { ApiMethod, ParamsOf, ResultOf, TelegramClient } from './api-client';
 import { CHAT_SPECS } from './chat-methods';
-import { checkOk, checkText, requireArray, requireChatId, requireId, requireObject, requireString } from './checks';
+import { checkOk, checkText, requireChatId, requireId, requireObject, requireString } from './checks';
+import { inlineQueryResults } from './inline-results';
 import { chat, inputSticker, messageRef } from './one-x-arguments';
 import { opts } from './options-arg';
 import { callFollowingUpgrade } from './outbox';
@@ -337,7 +338,7 @@ export class OneXTelegramClient {
     const method = 'client.answerInlineQuery';
     return this.#call('answerInlineQuery', {
       inline_query_id: requireString(inlineQueryId, method, 'the inline query id'),
-      results: snakeCaseKeys([...requireArray(results, method, 'the results')]) as ParamsOf<'answerInlineQuery'>['results'],
+      results: inlineQueryResults(results, method),
       ...opts(options, method),
     });
   }

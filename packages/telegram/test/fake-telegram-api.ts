@@ -176,6 +176,10 @@ export class FakeTelegramApi {
       this.delivered.push({ method, chatId: p.chat_id, threadId: undefined, text: p.text, params: p });
       return ok(true);
     }
+    if (method === 'answerInlineQuery') {
+      const refused = checkInlineResults(p.results);
+      if (refused) return badRequest(refused);
+    }
     if (TRUE_METHODS.has(method)) {
       if (method !== 'sendChatAction') this.delivered.push({ method, chatId: p.chat_id, threadId: p.message_thread_id, text: undefined, params: p });
       return ok(true);
@@ -259,6 +263,7 @@ export class FakeTelegramApi {
       return badRequest('Bad Request: message text is empty');
     }
     if (method === 'sendMessage' && p.text.length > 4096) return badRequest('Bad Request: message is too long');
+    if (method === 'sendGame' && (typeof p.game_short_name !== 'string' || p.game_short_name === '')) return badRequest('Bad Request: GAME_SHORT_NAME_INVALID');
     const key = String(p.chat_id);
     const messageId = (this.#messageIds.get(key) ?? 0) + 1;
     this.#messageIds.set(key, messageId);
@@ -274,9 +279,31 @@ export class FakeTelegramApi {
       message.is_topic_message = true;
     }
     if (p.text !== undefined) message.text = p.text;
+    if (method === 'sendGame') message.game = { title: p.game_short_name, description: 'A game', photo: [] };
     if (method === 'sendPoll') message.poll = pollOf(p, String(5800000000000000000n + BigInt(++this.#pollIds)));
     return ok(method === 'sendMediaGroup' ? [message] : message);
   }
+}
+
+/**
+ * What Telegram says of `answerInlineQuery`'s results, for the fields the tests meet: each result
+ * needs a type and an id; an article needs a title and input_message_content; a photo needs
+ * photo_url and thumbnail_url (Bot API 6.6's name: the fake, like today's docs, knows no
+ * `thumb_url`).
+ */
+function checkInlineResults(results: unknown): string | undefined {
+  if (!Array.isArray(results)) return "Bad Request: can't parse inline query results JSON object";
+  const required: Record<string, string[]> = { article: ['title', 'input_message_content'], photo: ['photo_url', 'thumbnail_url'] };
+  for (const result of results) {
+    if (typeof result?.type !== 'string' || typeof result?.id !== 'string' || result.id === '') return 'Bad Request: RESULT_ID_INVALID';
+    for (const field of required[result.type] ?? []) {
+      if (result[field] === undefined) return `Bad Request: can't parse InlineQueryResult: Field "${field}" must be present`;
+    }
+    if (result.type === 'article' && typeof result.input_message_content?.message_text !== 'string') {
+      return 'Bad Request: MESSAGE_EMPTY';
+    }
+  }
+  return undefined;
 }
 
 /** The Poll object Telegram answers `sendPoll` with: no votes yet. */
