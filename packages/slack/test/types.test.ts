@@ -3,7 +3,7 @@
  * a line that stops compiling, or an `@ts-expect-error` that stops erroring, fails the build.
  * The runtime assertions keep Jest honest about the same values.
  */
-import type { BotContext } from 'bottender';
+import type { BotContext, SlackContext as OneXSlackContext } from 'bottender';
 
 import type { SlackContext, SlackEvent, SlackRawEventMap } from '@bottender/slack';
 
@@ -71,6 +71,27 @@ describe('public types', () => {
       return payload;
     };
     expect(typeof handler).toBe('function');
+  });
+});
+
+describe("the types of 1.x's Slack examples", () => {
+  it('takes a plain string in chat.postEphemeral and chat.postMessage (slack-post-ephemeral)', () => {
+    const handler = async (context: SlackContext) => {
+      await context.chat.postEphemeral('only you');
+      const { ts } = await context.chat.postMessage('everyone');
+      // @ts-expect-error a number is neither a text nor options
+      await context.chat.postEphemeral(42);
+      return ts;
+    };
+    expect(typeof handler).toBe('function');
+  });
+
+  it("types 1.x's `SlackContext` imported from 'bottender' (custom-server-express-typescript)", () => {
+    const App = async (context: OneXSlackContext): Promise<void> => {
+      await context.sendText('Hello World');
+    };
+    const sameAsThePackages: SlackContext = {} as OneXSlackContext;
+    expect([typeof App, typeof sameAsThePackages]).toEqual(['function', 'object']);
   });
 });
 
