@@ -1,4 +1,12 @@
-import { unknownKeyMessage, unknownKeys } from 'bottender/connector';
+import {
+  apiOriginOption,
+  booleanOption,
+  describeOption as kindOf,
+  describeValue,
+  requireSecretOption,
+  unknownKeyMessage,
+  unknownKeys,
+} from 'bottender/connector';
 
 /** Slack's origin, used when `channels.slack.origin` is not set. The Web API is under `/api/`. */
 export const DEFAULT_SLACK_ORIGIN = 'https://slack.com';
@@ -104,7 +112,7 @@ export function resolveSlackOptions(options: SlackChannelOptions): ResolvedSlack
     );
   }
   const appToken = options.appToken === undefined ? undefined : requireSecret(options.appToken, 'appToken', 'the app-level token (xapp-…)');
-  const socketMode = resolveBoolean(options.socketMode, 'socketMode', undefined);
+  const socketMode = booleanOption(options.socketMode, 'channels.slack.socketMode', undefined);
   if (socketMode === true && appToken === undefined) {
     throw new TypeError('channels.slack.socketMode is true but channels.slack.appToken is not set (an xapp-… token)');
   }
@@ -113,65 +121,20 @@ export function resolveSlackOptions(options: SlackChannelOptions): ResolvedSlack
     signingSecret: requireSecret(options.signingSecret, 'signingSecret', "the signing secret from the app's Basic Information page"),
     appToken,
     socketMode,
-    origin: resolveOrigin(options.origin),
+    origin: apiOriginOption(options.origin, 'channels.slack.origin', DEFAULT_SLACK_ORIGIN),
     sessionScope: resolveScope(options.sessionScope),
-    includeBotMessages: resolveBoolean(options.includeBotMessages, 'includeBotMessages', false) ?? false,
+    includeBotMessages: booleanOption(options.includeBotMessages, 'channels.slack.includeBotMessages', false),
   };
-}
-
-function requireSecret(value: unknown, key: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`channels.slack.${key} must be a non-empty string (${what}), got ${kindOf(value)}`);
-  }
-  if (value !== value.trim()) {
-    // A pasted secret with a trailing newline fails every signature check with no clue why.
-    throw new TypeError(`channels.slack.${key} has leading or trailing whitespace; remove it`);
-  }
-  return value;
-}
-
-function resolveOrigin(value: unknown): string {
-  if (value === undefined) return DEFAULT_SLACK_ORIGIN;
-  const problem = `channels.slack.origin must be an http(s) origin such as ${DEFAULT_SLACK_ORIGIN} (no path, query or credentials)`;
-  if (typeof value !== 'string') throw new TypeError(`${problem}, got ${kindOf(value)}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${problem}, got a string that is not a URL`);
-  }
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    // Only scheme, host and path are echoed: credentials or a query could hold secrets.
-    throw new TypeError(`${problem}, got ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)}`);
-  }
-  return url.origin;
 }
 
 function resolveScope(value: unknown): SlackSessionScope {
   if (value === undefined) return 'channel';
   if (value === 'channel' || value === 'thread') return value;
-  const got = typeof value === 'string' && value.length <= 20 ? JSON.stringify(value) : kindOf(value);
+  // Not a secret: a short string is echoed, since the likely mistake is its spelling ('Thread').
+  const got = describeValue(value, { echo: typeof value === 'string' && value.length <= 20 });
   throw new TypeError(`channels.slack.sessionScope must be "channel" or "thread", got ${got}`);
 }
 
-function resolveBoolean<D extends boolean | undefined>(value: unknown, key: string, fallback: D): boolean | D {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`channels.slack.${key} must be true or false, got ${kindOf(value)}`);
-  return value;
-}
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'undefined (is the environment variable set?)';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return value.trim() === '' ? 'a blank string' : 'a string';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+function requireSecret(value: unknown, key: string, what: string): string {
+  return requireSecretOption(value, `channels.slack.${key}`, what);
 }
