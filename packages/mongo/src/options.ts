@@ -34,14 +34,16 @@ export interface MongoStoreOptions {
   /** First pause before asking again for a busy lock; pauses double up to 200 ms (or this, if more). Default 10 ms. */
   lockRetryMs?: number;
   /**
-   * How long `init()`, and each operation while MongoDB is away, may wait for a reachable server
-   * before failing (at start: the bot does not start; later: the event answers 503). Also bounds
-   * opening a connection. Default 5 000 ms. Only for connections the store creates.
+   * How long `init()`, and an operation that tries MongoDB while it is away, may wait for a
+   * reachable server before failing (at start: the bot does not start; later: the event answers
+   * 503, and the others are refused at once, see `outageRetryMs`). Also bounds opening a
+   * connection. Default 5 000 ms. Only for connections the store creates.
    */
   connectTimeoutMs?: number;
   /**
    * How long one command may wait for its reply (a server that is connected but frozen) before the
-   * event fails (503); 0 disables. Default 5 000 ms. Only for connections the store creates.
+   * event fails (503), which counts as an outage; 0 disables. Default 5 000 ms. Only for
+   * connections the store creates.
    */
   commandTimeoutMs?: number;
   /**
