@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
-
-import { Bot, type Logger, serve, SessionStoreError, silentLogger } from 'bottender';
-import { TestConnector } from 'bottender/testing';
+import { serve, SessionStoreError, silentLogger } from 'bottender';
 
 import { MongoSessionStore } from '../src';
+import { type EventAnswer, eventually, inProcessBot, recordingLogger } from '../../../test-support/store-drivers/in-process-bot';
+import { freePort } from '../../../test-support/store-drivers/ports';
 import { type TestMongo, useTestServer } from './support/mongo-server';
 import { StoreFactory } from './support/stores';
 
@@ -25,55 +24,8 @@ function withOwnMongo(name: string, body: (mongo: TestMongo) => Promise<void>): 
   });
 }
 
-/** A TCP port nothing listens on. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A logger that keeps what it is told. */
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
-}
-
-/** Waits up to `ms` for `condition`, then asserts it. */
-async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(condition()).toBe(true);
-}
-
-/** A counter bot and a function that posts one event to it as a webhook request. */
-function counterBot(store: MongoSessionStore) {
-  const connector = new TestConnector();
-  const bot = new Bot({
-    store,
-    logger: silentLogger,
-    lockTimeoutMs: 3_000,
-    app: async (context) => context.setState({ count: (context.state.count ?? 0) + 1 }),
-  });
-  let n = 0;
-  const post = async () => {
-    const body = { events: [{ user: 'u', id: `e${++n}`, text: 'hi' }] };
-    const started = Date.now();
-    const answer = await bot.handleRequest(connector, {
-      method: 'POST',
-      path: '/webhooks/test',
-      query: new URLSearchParams(),
-      headers: {},
-      rawBody: Buffer.from(JSON.stringify(body)),
-    });
-    return { status: answer.status, ms: Date.now() - started };
-  };
-  return { bot, connector, post };
-}
+/** A counter bot and a function that posts the next event of `u` to it as a webhook request. */
+const counterBot = (store: MongoSessionStore) => inProcessBot(store, { lockTimeoutMs: 3_000 });
 
 test('init fails within connectTimeoutMs with a clear message when nothing listens, password hidden', async () => {
   const port = await freePort();
@@ -110,7 +62,7 @@ withOwnMongo('MongoDB going away mid-run: 503s (at once once it is known down), 
     expect(down.map((a) => a.status)).toEqual([503, 503, 503]);
     expect(down[0].ms).toBeLessThan(2_000); // within connectTimeoutMs
     expect(Math.max(down[1].ms, down[2].ms)).toBeLessThan(200); // known down: refused without trying
-    await eventually(() => logger.lines.some((l) => l.startsWith('warn: mongo session store: mongodb://127.0.0.1:') && l.includes(' is unavailable (')));
+    await eventually(() => logger.lines.some((l) => l.startsWith('warn: mongo session store: mongodb://127.0.0.1:') && l.includes(' is unavailable (')), 5_000, 20);
   } finally {
     await mongo.up(); // also when an assertion failed, so later tests have their server
   }
@@ -121,7 +73,7 @@ withOwnMongo('MongoDB going away mid-run: 503s (at once once it is known down), 
     answer = await post();
   }
   expect(answer.status).toBe(200);
-  await eventually(() => logger.lines.some((l) => l.startsWith('info: mongo session store: mongodb://127.0.0.1:') && l.includes(' is back after ')));
+  await eventually(() => logger.lines.some((l) => l.startsWith('info: mongo session store: mongodb://127.0.0.1:') && l.includes(' is back after ')), 5_000, 20);
   expect(logger.lines.filter((l) => l.includes(' is unavailable ('))).toHaveLength(1);
   // Two answered 200 before the outage (the data survived), one after it; no 503 wrote anything.
   expect((await store.read('test:u'))!.state.count).toBe(3);
@@ -133,7 +85,7 @@ withOwnMongo('a frozen MongoDB (connected, not answering) fails the event after 
   const { post } = counterBot(store);
   expect((await post()).status).toBe(200);
   mongo.pause();
-  let frozen: { status: number; ms: number };
+  let frozen: EventAnswer;
   try {
     frozen = await post();
   } finally {

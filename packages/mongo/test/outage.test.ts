@@ -2,7 +2,7 @@ import { SessionBusyError, SessionStoreError, StoreUnavailableError, VersionConf
 import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError, type TopologyDescription } from 'mongodb';
 
 import { isOutage } from '../src/health';
-import { type EventAnswer, median, recordingLogger, trackingBot, waitFor } from './support/in-process-bot';
+import { type EventAnswer, inProcessBot, median, recordingLogger, waitFor } from '../../../test-support/store-drivers/in-process-bot';
 import { useTestServer } from './support/mongo-server';
 import { record, StoreFactory } from './support/stores';
 
@@ -56,7 +56,7 @@ server.test('MongoDB stopped under load: 503s at once, a few log lines, then eve
   const mongo = server.mongo();
   const logger = recordingLogger();
   const store = factory().store({ logger, connectTimeoutMs: CONNECT_TIMEOUT_MS, outageRetryMs: 500 });
-  const { bot, post } = trackingBot(store, logger);
+  const { bot, post } = inProcessBot(store, { logger, lockTimeoutMs: 3_000, track: true });
   const events = Array.from({ length: EVENTS }, (_, i) => ({ user: `s${i % SESSIONS}`, id: `ev-${i}` }));
   await store.init();
 
@@ -135,7 +135,7 @@ server.test("the driver's heartbeats mark MongoDB down before any event tries it
   // A client of your own, polled often, so its monitor notices quickly; the store follows it.
   const client = factory().client({ heartbeatFrequencyMS: 200, serverSelectionTimeoutMS: 5_000 });
   const store = factory().store({ client, logger });
-  const { bot, post } = trackingBot(store, logger);
+  const { bot, post } = inProcessBot(store, { logger, lockTimeoutMs: 3_000, track: true });
   expect((await post({ user: 'u', id: 'a' })).status).toBe(200);
 
   await mongo.down();

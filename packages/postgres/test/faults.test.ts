@@ -1,9 +1,9 @@
-import { Bot, type Logger, serve, SessionStoreError, silentLogger } from 'bottender';
-import { TestConnector } from 'bottender/testing';
+import { serve, SessionStoreError } from 'bottender';
 
 import { PostgresSessionStore } from '../src';
+import { inProcessBot, recordingLogger } from '../../../test-support/store-drivers/in-process-bot';
+import { freePort } from '../../../test-support/store-drivers/ports';
 import { DATABASE_URL } from './support/postgres';
-import { freePort } from './support/ports';
 import { record, usePostgresSuite } from './support/stores';
 import { startWireCounter, type WireCounter } from './support/wire-counter';
 
@@ -21,38 +21,12 @@ afterEach(async () => {
   wire = undefined;
 });
 
-/** A logger that keeps what it is told. */
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A bot that appends each event id to its session's `ids`, and posts events to it as webhook requests. */
 function trackingBot(store: PostgresSessionStore) {
-  const connector = new TestConnector();
-  const bot = new Bot({
-    store,
-    logger: silentLogger,
-    lockTimeoutMs: 3_000,
-    app: async (context) => {
-      const id = (context.event.rawEvent as { id: string }).id;
-      context.setState({ count: (context.state.count ?? 0) + 1, ids: [...(context.state.ids ?? []), id] });
-    },
-  });
-  const post = async (user: string, id: string) => {
-    const started = Date.now();
-    const answer = await bot.handleRequest(connector, {
-      method: 'POST',
-      path: '/webhooks/test',
-      query: new URLSearchParams(),
-      headers: {},
-      rawBody: Buffer.from(JSON.stringify({ events: [{ user, id, text: 'track' }] })),
-    });
-    return { status: answer.status, ms: Date.now() - started };
-  };
-  return { bot, connector, post };
+  const { bot, connector, post } = inProcessBot(store, { lockTimeoutMs: 3_000, track: true });
+  return { bot, connector, post: (user: string, id: string) => post({ user, id, text: 'track' }) };
 }
 
 test('init fails at once with a clear message when nothing listens', async () => {

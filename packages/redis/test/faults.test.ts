@@ -1,9 +1,10 @@
-import { Bot, type Logger, serve, SessionStoreError, silentLogger } from 'bottender';
-import { TestConnector } from 'bottender/testing';
+import { serve, SessionStoreError, silentLogger } from 'bottender';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore } from '../src';
-import { freePort, redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
+import { eventually, inProcessBot, recordingLogger } from '../../../test-support/store-drivers/in-process-bot';
+import { freePort } from '../../../test-support/store-drivers/ports';
+import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 import { record, StoreFactory } from './support/stores';
 
 /**
@@ -29,43 +30,8 @@ function withOwnRedis(name: string, body: (redis: TestRedis) => Promise<void>): 
   });
 }
 
-/** A logger that keeps what it is told. */
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
-}
-
-/** Waits up to 2 s for `condition`, then asserts it. */
-async function eventually(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
-
-/** A counter bot and a function that posts one event to it as a webhook request. */
-function counterBot(store: RedisSessionStore) {
-  const connector = new TestConnector();
-  const bot = new Bot({
-    store,
-    logger: silentLogger,
-    lockTimeoutMs: 2_000,
-    app: async (context) => context.setState({ count: (context.state.count ?? 0) + 1 }),
-  });
-  let n = 0;
-  const post = async () => {
-    const body = { events: [{ user: 'u', id: `e${++n}`, text: 'hi' }] };
-    const started = Date.now();
-    const answer = await bot.handleRequest(connector, {
-      method: 'POST',
-      path: '/webhooks/test',
-      query: new URLSearchParams(),
-      headers: {},
-      rawBody: Buffer.from(JSON.stringify(body)),
-    });
-    return { status: answer.status, ms: Date.now() - started };
-  };
-  return { bot, connector, post };
-}
+/** A counter bot and a function that posts the next event of `u` to it as a webhook request. */
+const counterBot = (store: RedisSessionStore) => inProcessBot(store, { lockTimeoutMs: 2_000 });
 
 test('init fails at once with a clear message when nothing listens, and stops retrying', async () => {
   const port = await freePort();
@@ -130,7 +96,7 @@ withOwnRedis('Redis going away mid-run: prompt 503s, the process stays up, and h
     expect(down.map((a) => a.status)).toEqual([503, 503, 503]);
     expect(Math.max(...down.map((a) => a.ms))).toBeLessThan(1_000);
     // The loss is reported once, when ioredis notices the closed socket (possibly after a 503).
-    await eventually(() => logger.lines.some((l) => l.startsWith(`warn: redis session store: ${redis.url} is unavailable`)));
+    await eventually(() => logger.lines.some((l) => l.startsWith(`warn: redis session store: ${redis.url} is unavailable`)), 2_000);
   } finally {
     await redis.restart(); // also when an assertion failed, so later tests have their Redis
   }
@@ -141,7 +107,7 @@ withOwnRedis('Redis going away mid-run: prompt 503s, the process stays up, and h
     answer = await post();
   }
   expect(answer.status).toBe(200);
-  await eventually(() => logger.lines.some((l) => l.startsWith(`info: redis session store: ${redis.url} is back after `)));
+  await eventually(() => logger.lines.some((l) => l.startsWith(`info: redis session store: ${redis.url} is back after `)), 2_000);
   // Once down, once back: no line per refused event.
   expect(logger.lines.filter((l) => l.includes(redis.url))).toHaveLength(2);
   // Two answered 200 before the outage (the data survived the restart), one after it.

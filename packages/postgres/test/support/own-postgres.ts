@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { freePort } from './ports';
+import { freePort } from '../../../../test-support/store-drivers/ports';
 
 const run = promisify(execFile);
 

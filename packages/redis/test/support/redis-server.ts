@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from '../../../../test-support/store-drivers/ports';
 
 /**
  * ioredis's reply parser (redis-parser 3) starts a ref'd 50 ms interval, `decreaseBufferPool`,
@@ -46,18 +48,6 @@ export interface StartOptions {
   persistent?: boolean;
   /** Extra redis-server arguments, e.g. `['--cluster-enabled', 'yes']`. */
   args?: string[];
-}
-
-/** Picks a TCP port that is free on loopback right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether a `redis-server` binary is on the PATH. */
