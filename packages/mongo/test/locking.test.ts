@@ -1,6 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type MongoSessionStore } from '../src';
+import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
 
 /**
@@ -9,14 +10,6 @@ import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './su
  */
 const backends = mongoBackends('mongo locking');
 if (backends.length === 0) notRun('mongo locking');
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A signal that aborts after `ms`, like the runtime's lock wait bound. */
-function wait(ms: number): { signal: AbortSignal } {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), ms).unref();
-  return { signal: controller.signal };
-}
 
 describe.each(backends)('against the %s', (backend) => {
   const { stores, withMongo } = useMongoSuite(backend);
@@ -48,19 +41,7 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a second process waits for the lock and then reads what the first committed', async () => {
     const { a, b } = twoProcesses();
-    const held = await a.begin('test:u', wait(1000));
-    let bGotIt = false;
-    const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
-      bGotIt = true;
-      return tx;
-    });
-    await sleep(150);
-    expect(bGotIt).toBe(false);
-    await held.commit(record('test:u', 1, { by: 'a' }), {});
-    const tx = await waiting;
-    expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
-    await tx.commit(record('test:u', 2, { by: 'b' }), {});
-    expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+    await secondProcessWaitsThenReads(a, b);
   });
 
   withMongo('waiting is bounded by timeoutMs (what the runtime passes) or a signal: then SessionBusyError naming the session', async () => {
@@ -151,15 +132,7 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
     const { a, b } = twoProcesses();
-    const tx = await a.begin('test:once', wait(1000));
-    await tx.commit(record('test:once', 1), {});
-    await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
-    const next = await b.begin('test:once', wait(1000));
-    await tx.release(); // must not free b's lock
-    await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
-    await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
-    await next.release();
-    await next.release();
+    await transactionFinishesOnce(a, b);
   });
 
   withMongo('an expired record is read as absent by begin, and its commit starts the session over', async () => {
@@ -175,21 +148,9 @@ describe.each(backends)('against the %s', (backend) => {
   withMongo('four processes incrementing one session 200 times in all lose no update', async () => {
     const dbName = uniqueDbName('race');
     const processes: MongoSessionStore[] = Array.from({ length: 4 }, () => stores.store({ dbName }));
-    const increment = async (store: MongoSessionStore) => {
-      const tx = await store.begin('test:hot', wait(20_000));
-      const count = (tx.record?.state.count ?? 0) + 1;
-      await tx.commit(record('test:hot', (tx.record?.version ?? 0) + 1, { count }), {});
-    };
     // Each process sends one event of the session at a time, as the runtime's in-process queue
     // does: the four contend for the lock on every increment.
-    await Promise.all(
-      processes.map(async (store) => {
-        for (let i = 0; i < 50; i++) await increment(store);
-      }),
-    );
-    const final = await processes[0].read('test:hot');
-    expect(final!.state.count).toBe(200);
-    expect(final!.version).toBe(200);
+    await incrementsLoseNoUpdate(processes, { total: 200, order: 'per process', bound: () => wait(20_000) });
     expect(await stores.rawDb(processes[0]).collection('sessions').countDocuments({})).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type PostgresSessionStore } from '../src';
+import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniqueTable, usePostgresSuite } from './support/stores';
 
 /**
@@ -24,14 +25,6 @@ function twoProcesses(options: { lockLeaseMs?: number } = {}) {
   return { a, b, lease };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A signal that aborts after `ms`. */
-function wait(ms: number): { signal: AbortSignal } {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), ms).unref();
-  return { signal: controller.signal };
-}
-
 pgTest('begin leases the session and reads it; commit writes and ends the lease', async () => {
   const { a, lease } = twoProcesses();
   const first = await a.begin('test:u', wait(1000));
@@ -51,19 +44,7 @@ pgTest('begin leases the session and reads it; commit writes and ends the lease'
 
 pgTest('a second process waits for the lease and then reads what the first committed', async () => {
   const { a, b } = twoProcesses();
-  const held = await a.begin('test:u', wait(1000));
-  let bGotIt = false;
-  const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
-    bGotIt = true;
-    return tx;
-  });
-  await sleep(150);
-  expect(bGotIt).toBe(false);
-  await held.commit(record('test:u', 1, { by: 'a' }), {});
-  const tx = await waiting;
-  expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
-  await tx.commit(record('test:u', 2, { by: 'b' }), {});
-  expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+  await secondProcessWaitsThenReads(a, b);
 });
 
 pgTest('waiting is bounded by timeoutMs (what the runtime passes): past it, SessionBusyError naming the session', async () => {
@@ -168,15 +149,7 @@ pgTest('a session deleted while leased: the commit is refused as a conflict with
 
 pgTest('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
   const { a, b } = twoProcesses();
-  const tx = await a.begin('test:once', wait(1000));
-  await tx.commit(record('test:once', 1), {});
-  await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
-  const next = await b.begin('test:once', wait(1000));
-  await tx.release(); // must not end b's lease
-  await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
-  await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
-  await next.release();
-  await next.release();
+  await transactionFinishesOnce(a, b);
 });
 
 pgTest('an expired session reads as absent in begin, and its next commit starts it over at version 1', async () => {
@@ -192,19 +165,7 @@ pgTest('an expired session reads as absent in begin, and its next commit starts 
 pgTest('four processes incrementing one session 200 times in all lose no update', async () => {
   const table = uniqueTable('race');
   const processes: PostgresSessionStore[] = Array.from({ length: 4 }, () => stores.store({ table }));
-  const increment = async (store: PostgresSessionStore) => {
-    const tx = await store.begin('test:hot', { timeoutMs: 20_000 });
-    const count = (tx.record?.state.count ?? 0) + 1;
-    await tx.commit(record('test:hot', (tx.record?.version ?? 0) + 1, { count }), {});
-  };
   // Each process takes its own events of the session one at a time, as the runtime's per-session
   // queue does; the four processes race each other for the lease.
-  await Promise.all(
-    processes.map(async (store) => {
-      for (let i = 0; i < 50; i++) await increment(store);
-    }),
-  );
-  const final = await processes[0].read('test:hot');
-  expect(final!.state.count).toBe(200);
-  expect(final!.version).toBe(200);
+  await incrementsLoseNoUpdate(processes, { total: 200, order: 'per process', bound: () => ({ timeoutMs: 20_000 }) });
 });

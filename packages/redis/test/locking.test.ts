@@ -1,6 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type RedisSessionStore, sessionKeys } from '../src';
+import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
@@ -18,14 +19,6 @@ function twoProcesses(options: { lockLeaseMs?: number } = {}) {
     raw: stores.client(),
     keys: (id: string) => sessionKeys(keyPrefix, id),
   };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A signal that aborts after `ms`, like the runtime's lock wait bound. */
-function wait(ms: number): { signal: AbortSignal } {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), ms).unref();
-  return { signal: controller.signal };
 }
 
 withRedis('begin locks the session with a lease and reads it; commit writes and unlocks', async () => {
@@ -46,19 +39,7 @@ withRedis('begin locks the session with a lease and reads it; commit writes and 
 
 withRedis('a second process waits for the lock and then reads what the first committed', async () => {
   const { a, b } = twoProcesses();
-  const held = await a.begin('test:u', wait(1000));
-  let bGotIt = false;
-  const waiting = b.begin('test:u', wait(5_000)).then((tx) => {
-    bGotIt = true;
-    return tx;
-  });
-  await sleep(150);
-  expect(bGotIt).toBe(false);
-  await held.commit(record('test:u', 1, { by: 'a' }), {});
-  const tx = await waiting;
-  expect(tx.record).toEqual(record('test:u', 1, { by: 'a' }));
-  await tx.commit(record('test:u', 2, { by: 'b' }), {});
-  expect((await a.read('test:u'))!.state).toEqual({ by: 'b' });
+  await secondProcessWaitsThenReads(a, b);
 });
 
 withRedis('waiting is bounded by the signal: past it, SessionBusyError naming the session', async () => {
@@ -148,27 +129,12 @@ withRedis('a write whose version was overtaken is refused, and the lock is given
 
 withRedis('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {
   const { a, b } = twoProcesses();
-  const tx = await a.begin('test:once', wait(1000));
-  await tx.commit(record('test:once', 1), {});
-  await expect(tx.commit(record('test:once', 2), {})).rejects.toThrow(/transaction already finished/);
-  const next = await b.begin('test:once', wait(1000));
-  await tx.release(); // must not free b's lock
-  await expect(a.begin('test:once', wait(100))).rejects.toBeInstanceOf(SessionBusyError);
-  await expect(next.commit(record('test:other', 2), {})).rejects.toThrow(TypeError); // wrong session
-  await next.release();
-  await next.release();
+  await transactionFinishesOnce(a, b);
 });
 
 withRedis('four processes incrementing one session 200 times in all lose no update', async () => {
   const keyPrefix = uniquePrefix('race');
   const processes: RedisSessionStore[] = Array.from({ length: 4 }, () => stores.store({ keyPrefix }));
-  const increment = async (store: RedisSessionStore) => {
-    const tx = await store.begin('test:hot', wait(45_000)); // fairness is not the point here: a loaded CI machine may starve one waiter for seconds
-    const count = (tx.record?.state.count ?? 0) + 1;
-    await tx.commit({ ...record('test:hot', (tx.record?.version ?? 0) + 1, { count }) }, {});
-  };
-  await Promise.all(Array.from({ length: 200 }, (_, i) => increment(processes[i % 4])));
-  const final = await processes[0].read('test:hot');
-  expect(final!.state.count).toBe(200);
-  expect(final!.version).toBe(200);
+  // Fairness is not the point here: a loaded CI machine may starve one waiter for seconds.
+  await incrementsLoseNoUpdate(processes, { total: 200, order: 'all at once', bound: () => wait(45_000) });
 });

@@ -1,8 +1,10 @@
-import { type SessionRecord, silentLogger } from 'bottender';
+import { silentLogger } from 'bottender';
 import { type Db, MongoClient } from 'mongodb';
 
 import { MongoSessionStore, type MongoStoreOptions } from '../../src';
 import { mongoAvailability, realMongo, startTestServer, type TestMongo } from './mongo-server';
+
+export { collect, record } from '../../../../test-support/store-drivers/records';
 
 let databases = 0;
 
@@ -66,25 +68,6 @@ export class StoreFactory {
   }
 }
 
-/** A well-formed record of session `id` at `version`. */
-export function record(id: string, version: number, state: Record<string, unknown> = {}): SessionRecord {
-  const colon = id.indexOf(':');
-  return {
-    id,
-    platform: colon === -1 ? id : id.slice(0, colon),
-    state,
-    lastActivity: 1_700_000_000_000 + version,
-    version,
-    eventIds: [`e${version}`],
-  };
-}
-
-/** Collects an async iterable. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 /**
  * The servers a test file runs its suite against, decided synchronously: the test server when it

@@ -1,8 +1,10 @@
-import { type SessionRecord, silentLogger } from 'bottender';
+import { silentLogger } from 'bottender';
 import type { Client } from 'pg';
 
 import { PostgresSessionStore, type PostgresStoreOptions } from '../../src';
 import { createTestSchema, DATABASE_URL, postgresAvailable, type TestSchema } from './postgres';
+
+export { collect, record } from '../../../../test-support/store-drivers/records';
 
 let tables = 0;
 
@@ -85,24 +87,4 @@ export class StoreFactory {
     if (!this.#schema) throw new Error('the test schema is not open (PostgreSQL unavailable?)');
     return this.#schema;
   }
-}
-
-/** A well-formed record of session `id` at `version`. */
-export function record(id: string, version: number, state: Record<string, unknown> = {}): SessionRecord {
-  const colon = id.indexOf(':');
-  return {
-    id,
-    platform: colon === -1 ? id : id.slice(0, colon),
-    state,
-    lastActivity: 1_700_000_000_000 + version,
-    version,
-    eventIds: [`e${version}`],
-  };
-}
-
-/** Collects an async iterable. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

@@ -1,8 +1,10 @@
-import { type SessionRecord, silentLogger } from 'bottender';
+import { silentLogger } from 'bottender';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore, type RedisStoreOptions } from '../../src';
 import { redisTest, startRedisOrSkip, type TestRedis } from './redis-server';
+
+export { collect, record } from '../../../../test-support/store-drivers/records';
 
 let prefixes = 0;
 
@@ -49,25 +51,6 @@ export class StoreFactory {
   }
 }
 
-/** A well-formed record of session `id` at `version`. */
-export function record(id: string, version: number, state: Record<string, unknown> = {}): SessionRecord {
-  const colon = id.indexOf(':');
-  return {
-    id,
-    platform: colon === -1 ? id : id.slice(0, colon),
-    state,
-    lastActivity: 1_700_000_000_000 + version,
-    version,
-    eventIds: [`e${version}`],
-  };
-}
-
-/** Collects an async iterable. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 /**
  * Sets up one test file against a private redis-server: starts it before the file's tests,
