@@ -1,6 +1,5 @@
 import { Bot, type Logger, type SessionStore, silentLogger } from 'bottender';
-
-import { TestConnector } from '../../packages/bottender/src/testing/test-connector';
+import { TestConnector } from 'bottender/testing';
 
 /** A logger that keeps what it is told, one `level: message` line per call. */
 export function recordingLogger(): Logger & { lines: string[] } {
