@@ -14,7 +14,7 @@ export { TelegramEvent } from './event';
 export type { TelegramCommand } from './event';
 export { chatIdOf, isKnownUpdateType, updateTypeOf } from './update';
 export type { PayloadOf, TelegramUpdate, TelegramUpdateType, UpdateOf } from './update';
-export { DEFAULT_POLLING_TIMEOUT, DEFAULT_TELEGRAM_ORIGIN, resolveTelegramOptions } from './options';
+export { DEFAULT_POLLING_TIMEOUT, DEFAULT_TELEGRAM_ORIGIN, resolveTelegramOptions, TELEGRAM_OPTION_KEYS } from './options';
 export type { ResolvedTelegramOptions, TelegramChannelOptions } from './options';
 export { TelegramApiError, TelegramNetworkError } from './api-error';
 export type { TelegramErrorParameters } from './api-error';

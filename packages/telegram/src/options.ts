@@ -1,3 +1,12 @@
+import {
+  apiOriginOption,
+  booleanOption,
+  describeOption as kindOf,
+  requireSecretOption,
+  unknownKeyMessage,
+  unknownKeys,
+} from 'bottender/connector';
+
 /** The Bot API's origin, used when `channels.telegram.origin` is not set. */
 export const DEFAULT_TELEGRAM_ORIGIN = 'https://api.telegram.org';
 
@@ -55,6 +64,15 @@ export interface ResolvedTelegramOptions {
   allowedUpdates: string[] | undefined;
 }
 
+/** The keys of `channels.telegram`, for the unknown-key check and its "did you mean". */
+export const TELEGRAM_OPTION_KEYS = ['accessToken', 'secretToken', 'origin', 'polling', 'pollingTimeout', 'allowedUpdates', 'path', 'enabled'] as const;
+
+/**
+ * Keys of Bottender 1.x's Telegram channel that this package accepts and ignores, so a 1.x config
+ * runs unchanged (profiles are not fetched; every channel answers after the handler).
+ */
+const LEGACY_KEYS = ['skipLegacyProfile', 'sync', 'onRequest'];
+
 const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]+$/;
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 const UPDATE_TYPE = /^[a-z_]{1,64}$/;
@@ -67,28 +85,29 @@ export function resolveTelegramOptions(options: TelegramChannelOptions): Resolve
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`channels.telegram must be an object with accessToken, got ${kindOf(options)}`);
   }
+  // Reported first, with the nearest known key: `secretTokn` would otherwise surface later as a
+  // webhook that refuses to start without secretToken.
+  const unknown = unknownKeys(options, [...TELEGRAM_OPTION_KEYS, ...LEGACY_KEYS]);
+  if (unknown.length > 0) {
+    throw new TypeError(unknown.map((key) => unknownKeyMessage('channels.telegram', key, TELEGRAM_OPTION_KEYS)).join('; '));
+  }
   return {
     accessToken: resolveAccessToken(options.accessToken),
     secretToken: resolveSecretToken(options.secretToken),
-    origin: resolveOrigin(options.origin),
-    polling: resolvePolling(options.polling),
+    origin: apiOriginOption(options.origin, 'channels.telegram.origin', DEFAULT_TELEGRAM_ORIGIN),
+    polling: booleanOption(options.polling, 'channels.telegram.polling', undefined),
     pollingTimeout: resolvePollingTimeout(options.pollingTimeout),
     allowedUpdates: resolveAllowedUpdates(options.allowedUpdates),
   };
 }
 
 function resolveAccessToken(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(
-      `channels.telegram.accessToken must be a non-empty string (the bot token from @BotFather), got ${kindOf(value)}`,
-    );
-  }
-  if (value !== value.trim()) throw new TypeError('channels.telegram.accessToken has leading or trailing whitespace; remove it');
-  if (!BOT_TOKEN.test(value)) {
+  const token = requireSecretOption(value, 'channels.telegram.accessToken', 'the bot token from @BotFather');
+  if (!BOT_TOKEN.test(token)) {
     // The usual mistake is pasting only the part after the colon, or the bot's username.
     throw new TypeError('channels.telegram.accessToken is not a bot token: expected "<digits>:<letters, digits, _ or ->"');
   }
-  return value;
+  return token;
 }
 
 function resolveSecretToken(value: unknown): string | undefined {
@@ -99,35 +118,6 @@ function resolveSecretToken(value: unknown): string | undefined {
     );
   }
   return value;
-}
-
-function resolveOrigin(value: unknown): string {
-  if (value === undefined) return DEFAULT_TELEGRAM_ORIGIN;
-  const problem = `channels.telegram.origin must be an http(s) origin such as ${DEFAULT_TELEGRAM_ORIGIN} (no path, query or credentials)`;
-  if (typeof value !== 'string') throw new TypeError(`${problem}, got ${kindOf(value)}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${problem}, got a string that is not a URL`);
-  }
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    // Only scheme, host and path are echoed: credentials or a query could hold secrets.
-    throw new TypeError(`${problem}, got ${JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`)}`);
-  }
-  return url.origin;
-}
-
-function resolvePolling(value: unknown): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value;
-  throw new TypeError(`channels.telegram.polling must be true or false, got ${kindOf(value)}`);
 }
 
 function resolvePollingTimeout(value: unknown): number {
@@ -146,13 +136,4 @@ function resolveAllowedUpdates(value: unknown): string[] | undefined {
     );
   }
   return [...value];
-}
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'undefined (is the environment variable set?)';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (typeof value === 'string') return value.trim() === '' ? 'a blank string' : 'a string';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }

@@ -17,6 +17,12 @@ describe('channels.telegram options', () => {
 
   it('accepts and ignores the core keys and Bottender 1.x keys', () => {
     expect(() => resolveTelegramOptions({ accessToken: BOT_TOKEN, enabled: true, path: '/webhooks/telegram', sync: true } as any)).not.toThrow();
+    expect(() => resolveTelegramOptions({ accessToken: BOT_TOKEN, skipLegacyProfile: false, onRequest: () => {} } as any)).not.toThrow();
+  });
+
+  it('refuses a key it does not know, naming the nearest one, before any other check', () => {
+    expect(() => resolveTelegramOptions({ accessToken: BOT_TOKEN, secretTokn: 'abc' } as any)).toThrow(/channels\.telegram\.secretTokn .*secretToken/);
+    expect(() => resolveTelegramOptions({ acessToken: BOT_TOKEN } as any)).toThrow(/channels\.telegram\.acessToken .*accessToken/);
   });
 
   it.each([
@@ -27,7 +33,7 @@ describe('channels.telegram options', () => {
     [{ accessToken: BOT_TOKEN, secretToken: 'x'.repeat(257) }, 'channels.telegram.secretToken must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram\'s rule), got a string'],
     [{ accessToken: BOT_TOKEN, origin: 'https://api.telegram.org/bot123' }, 'channels.telegram.origin must be an http(s) origin such as https://api.telegram.org (no path, query or credentials), got "https://api.telegram.org/bot123"'],
     [{ accessToken: BOT_TOKEN, polling: 'true' }, 'channels.telegram.polling must be true or false, got a string'],
-    [{ accessToken: BOT_TOKEN, pollingTimeout: 60 }, 'channels.telegram.pollingTimeout must be a whole number of seconds from 0 to 50, got a number'],
+    [{ accessToken: BOT_TOKEN, pollingTimeout: 60 }, 'channels.telegram.pollingTimeout must be a whole number of seconds from 0 to 50, got 60'],
     [{ accessToken: BOT_TOKEN, allowedUpdates: 'message' }, 'channels.telegram.allowedUpdates must be an array of update types such as ["message", "callback_query"], got a string'],
   ])('refuses %j', (options, message) => {
     expect(() => resolveTelegramOptions(options as any)).toThrow(message);
