@@ -1,5 +1,5 @@
-import { parseRecord, type SessionRecord, SessionStoreError, serializeRecord } from 'bottender/store';
-import type { Filter, UpdateFilter } from 'mongodb';
+import { checkRecord, parseRecord, type SessionRecord, SessionStoreError, serializeRecord } from 'bottender/store';
+import type { Filter, IndexDescription, UpdateFilter } from 'mongodb';
 
 import { documentId, escapeSessionId } from './keys';
 
@@ -26,6 +26,18 @@ export interface SessionDocument {
   lock: string | null;
   /** When that hold ends unless renewed; the epoch when free. */
   lockUntil: Date;
+}
+
+/**
+ * The indexes the sessions need: `sid_1` (unique; sparse, so Bottender 1.x's documents, which have
+ * no `sid`, do not collide) and `expiresAt_1` (TTL: MongoDB deletes expired sessions). The store
+ * also creates `id_1` (sparse: finds 1.x documents), accepting a 1.x deployment's own index on `id`.
+ */
+export function sessionIndexes(): IndexDescription[] {
+  return [
+    { key: { sid: 1 }, name: 'sid_1', unique: true, sparse: true },
+    { key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 },
+  ];
 }
 
 /** `lockUntil` of a free session. */
@@ -57,6 +69,22 @@ export function takeLock(sid: string, token: string, until: number): UpdateFilte
 
 /** Gives the lock up (only meaningful in a filter that names the token). */
 export const RELEASE: UpdateFilter<SessionDocument> = { $set: { lock: null, lockUntil: UNLOCKED } };
+
+/** Checks what the conditional updates rely on; returns the TTL in ms (0: keep forever). */
+export function prepareWrite(record: SessionRecord, ttlMs: number | undefined): number {
+  if (typeof record !== 'object' || record === null || typeof record.id !== 'string') {
+    throw new TypeError('a session record needs a string id');
+  }
+  if (!Number.isSafeInteger(record.version) || record.version < 1) {
+    throw new TypeError(`session ${JSON.stringify(record.id)}: version must be a positive integer, got ${String(record.version)}`);
+  }
+  checkRecord(record, record.id);
+  if (ttlMs === undefined || ttlMs === 0) return 0;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new TypeError(`ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
+  }
+  return Math.ceil(ttlMs);
+}
 
 /**
  * Stores `record` as the document's record; `unlock` also gives the lock up (a commit). Without a

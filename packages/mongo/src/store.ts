@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   type BeginOptions,
-  checkRecord,
   consoleLogger,
   type HeldEvent,
   type HeldEventStore,
@@ -23,10 +22,12 @@ import {
   liveRecords,
   liveVersion,
   lockFree,
+  prepareWrite,
   recordAt,
   recordOf,
   RELEASE,
   type SessionDocument,
+  sessionIndexes,
   storeRecord,
   takeLock,
   versionZero,
@@ -310,16 +311,9 @@ export class MongoSessionStore implements SessionStore, HeldEventStore {
     }
   }
 
-  /**
-   * `sid_1` (unique; sparse, so Bottender 1.x's documents, which have no `sid`, do not collide),
-   * `expiresAt_1` (TTL: MongoDB deletes expired sessions), `id_1` (sparse: finds 1.x documents),
-   * and the held events' index. Creating an existing index is a no-op.
-   */
+  /** The sessions' indexes (see documents.ts), `id_1` and the held events' index. Creating an existing index is a no-op. */
   async #createIndexes(): Promise<void> {
-    await this.sessions.createIndexes([
-      { key: { sid: 1 }, name: 'sid_1', unique: true, sparse: true },
-      { key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 },
-    ]);
+    await this.sessions.createIndexes(sessionIndexes());
     try {
       await this.sessions.createIndex({ id: 1 }, { name: 'id_1', sparse: true });
     } catch (error) {
@@ -398,22 +392,6 @@ const BUSY = Symbol('busy');
 /** Whether a command failed before it was sent (no server was selected), so it cannot have been applied. */
 function isUnsent(error: unknown): boolean {
   return (error as Error | undefined)?.name === 'MongoServerSelectionError';
-}
-
-/** Checks what the conditional updates rely on; returns the TTL in ms (0: keep forever). */
-function prepareWrite(record: SessionRecord, ttlMs: number | undefined): number {
-  if (typeof record !== 'object' || record === null || typeof record.id !== 'string') {
-    throw new TypeError('a session record needs a string id');
-  }
-  if (!Number.isSafeInteger(record.version) || record.version < 1) {
-    throw new TypeError(`session ${JSON.stringify(record.id)}: version must be a positive integer, got ${String(record.version)}`);
-  }
-  checkRecord(record, record.id);
-  if (ttlMs === undefined || ttlMs === 0) return 0;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) {
-    throw new TypeError(`ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
-  }
-  return Math.ceil(ttlMs);
 }
 
 function messageOf(error: unknown): string {
