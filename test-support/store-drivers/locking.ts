@@ -79,3 +79,21 @@ export async function incrementsLoseNoUpdate(
   expect(final!.state.count).toBe(options.total);
   expect(final!.version).toBe(options.total);
 }
+
+/**
+ * A lock whose owner stopped renewing (a dead process) frees the session once its lease runs out:
+ * `b` gets it within `maxWaitMs` and reads the state as last committed, and the dead owner's
+ * release never throws. `a` and `b` have a short lease (the drivers' tests use 300 ms);
+ * `stopRenewing` cuts `a` off as if its process had died.
+ */
+export async function deadOwnerFreesAfterLease(a: LockingStore, b: LockingStore, stopRenewing: () => Promise<void> | void, maxWaitMs: number): Promise<void> {
+  await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
+  const orphan = await a.begin('test:dead', wait(1000));
+  await stopRenewing(); // renewals stop, as if the process had died
+  const started = Date.now();
+  const tx = await b.begin('test:dead', wait(3_000));
+  expect(Date.now() - started).toBeLessThan(maxWaitMs);
+  expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
+  await tx.commit(record('test:dead', 2), {});
+  await orphan.release(); // never throws, even with its connection gone
+}

@@ -1,7 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type MongoSessionStore } from '../src';
-import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
+import { deadOwnerFreesAfterLease, incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
 
 /**
@@ -80,15 +80,7 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a lock whose owner stopped renewing (a dead process) frees itself after the lease', async () => {
     const { a, b } = twoProcesses({ lockLeaseMs: 300 });
-    await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
-    const orphan = await a.begin('test:dead', wait(1000));
-    await a.client.close(); // renewals stop, as if the process had died
-    const started = Date.now();
-    const tx = await b.begin('test:dead', wait(3_000));
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
-    await tx.commit(record('test:dead', 2), {});
-    await orphan.release(); // never throws, even with its connection gone
+    await deadOwnerFreesAfterLease(a, b, () => a.client.close(), 1_000);
   });
 
   withMongo('a write whose lease ran out and was taken over is refused; only the owner can release or extend a lock', async () => {

@@ -1,7 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type PostgresSessionStore } from '../src';
-import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
+import { deadOwnerFreesAfterLease, incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniqueTable, usePostgresSuite } from './support/stores';
 
 /**
@@ -87,15 +87,7 @@ pgTest('a slow handler keeps its lease: it is renewed while the transaction is o
 
 pgTest('a lease whose owner stopped renewing (a dead process) frees the session after it runs out', async () => {
   const { a, b } = twoProcesses({ lockLeaseMs: 300 });
-  await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
-  const orphan = await a.begin('test:dead', wait(1000));
-  await a.close(); // renewals stop, as if the process had died
-  const started = Date.now();
-  const tx = await b.begin('test:dead', wait(3_000));
-  expect(Date.now() - started).toBeLessThan(2_000); // the 300 ms lease, plus a loaded machine's slack
-  expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
-  await tx.commit(record('test:dead', 2), {});
-  await orphan.release(); // never throws, even with its pool gone
+  await deadOwnerFreesAfterLease(a, b, () => a.close(), 2_000); // the 300 ms lease, plus a loaded machine's slack
 });
 
 pgTest('a write whose lease was taken over is refused; only the owner can end a lease', async () => {

@@ -1,7 +1,7 @@
 import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type RedisSessionStore, sessionKeys } from '../src';
-import { incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
+import { deadOwnerFreesAfterLease, incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
@@ -85,16 +85,7 @@ withRedis('a slow handler keeps its lock: the lease is renewed while the transac
 
 withRedis('a lock whose owner stopped renewing (a dead process) frees itself after the lease', async () => {
   const { a, b } = twoProcesses({ lockLeaseMs: 300 });
-  await a.write(record('test:dead', 1, { committed: true }), { expectedVersion: 0 });
-  const orphan = await a.begin('test:dead', wait(1000));
-  a.client.disconnect(); // renewals stop, as if the process had died
-  const started = Date.now();
-  const tx = await b.begin('test:dead', wait(3_000));
-  const waited = Date.now() - started;
-  expect(waited).toBeLessThan(1_000);
-  expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
-  await tx.commit(record('test:dead', 2), {});
-  await orphan.release(); // never throws, even with its connection gone
+  await deadOwnerFreesAfterLease(a, b, () => a.client.disconnect(), 1_000);
 });
 
 withRedis('a write whose lease ran out is refused, and only the owner can release or extend a lock', async () => {
