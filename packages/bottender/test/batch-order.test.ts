@@ -235,25 +235,34 @@ describe('over a polling transport', () => {
   });
 });
 
+/**
+ * A bot whose first run of event s1 outlasts the deadline (200 ms) and then handlerTimeoutMs
+ * (400 ms), so it ends timed-out; every other run appends its event id to the state.
+ */
+function botWhoseFirstS1TimesOut() {
+  const runs: string[] = [];
+  let failing = true;
+  const store = new MemorySessionStore();
+  const bot = new Bot({
+    app: async (context: any) => {
+      const id = context.event.rawEvent.id;
+      runs.push(id);
+      if (id === 's1' && failing) {
+        failing = false;
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      }
+      context.setState({ seen: [...(context.state.seen ?? []), id] });
+    },
+    store,
+    handlerTimeoutMs: 400,
+    logger: silentLogger,
+  });
+  return { runs, store, bot };
+}
+
 describe('events acknowledged at their deadline (deferred)', () => {
   it('holds back the session\'s later event when the earlier one ends refused, and runs both held events in order', async () => {
-    const runs: string[] = [];
-    let failing = true;
-    const store = new MemorySessionStore();
-    const bot = new Bot({
-      app: async (context: any) => {
-        const id = context.event.rawEvent.id;
-        runs.push(id);
-        if (id === 's1' && failing) {
-          failing = false;
-          await new Promise((resolve) => setTimeout(resolve, 600)); // past the deadline, then past handlerTimeoutMs
-        }
-        context.setState({ seen: [...(context.state.seen ?? []), id] });
-      },
-      store,
-      handlerTimeoutMs: 400,
-      logger: silentLogger,
-    });
+    const { runs, store, bot } = botWhoseFirstS1TimesOut();
     const connector = new TestConnector({ answerDeadlineMs: 200 });
     const deliveries = await bot.dispatcher(connector).dispatch(events(BATCH));
     // Acknowledged at the deadline: the platform will not send s1 or s2 again; both are held.
@@ -273,23 +282,7 @@ describe('events acknowledged at their deadline (deferred)', () => {
 
 describe('a held event that ends refused, and the session\'s next delivery', () => {
   it('runs the held event again first, even when the next event was already waiting behind it', async () => {
-    const runs: string[] = [];
-    let failing = true;
-    const store = new MemorySessionStore();
-    const bot = new Bot({
-      app: async (context: any) => {
-        const id = context.event.rawEvent.id;
-        runs.push(id);
-        if (id === 's1' && failing) {
-          failing = false;
-          await new Promise((resolve) => setTimeout(resolve, 600));
-        }
-        context.setState({ seen: [...(context.state.seen ?? []), id] });
-      },
-      store,
-      handlerTimeoutMs: 400,
-      logger: silentLogger,
-    });
+    const { runs, store, bot } = botWhoseFirstS1TimesOut();
     const dispatcher = bot.dispatcher(new TestConnector({ answerDeadlineMs: 200 }));
     const [first] = await dispatcher.dispatch(events([BATCH[0]]));
     expect(first.outcome).toBe('deferred');
