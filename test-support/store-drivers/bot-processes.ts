@@ -11,7 +11,7 @@ export interface Run {
   /** The event's text (e.g. `track`, `hang`). */
   text?: string;
   count: number;
-  /** Handler start and end, sub-ms wall-clock time. */
+  /** Handler start and end, in ms of the machine's monotonic clock (comparable across processes). */
   t0: number;
   t1: number;
 }

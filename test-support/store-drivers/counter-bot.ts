@@ -48,7 +48,12 @@ export async function startCounterBot(store: SessionStore): Promise<void> {
   process.stdout.write(`READY ${server.port}\n`);
 }
 
-/** Sub-millisecond wall-clock time, comparable across the bot processes of one machine. */
+/**
+ * Sub-millisecond time, comparable across the bot processes of one machine: the system's monotonic
+ * clock (CLOCK_MONOTONIC on Linux), which every process reads alike. Not `performance.timeOrigin +
+ * performance.now()`: each process estimates its timeOrigin against the wall clock at start, and
+ * two estimates differ by enough to make back-to-back runs in two processes look overlapping.
+ */
 function now(): number {
-  return performance.timeOrigin + performance.now();
+  return Number(process.hrtime.bigint()) / 1e6;
 }
