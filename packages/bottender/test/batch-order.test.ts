@@ -239,10 +239,9 @@ describe('over a polling transport', () => {
  * A bot whose first run of event s1 outlasts the deadline (200 ms) and then handlerTimeoutMs
  * (400 ms), so it ends timed-out; every other run appends its event id to the state.
  */
-function botWhoseFirstS1TimesOut() {
+function botWhoseFirstS1TimesOut<S extends SessionStore>(store: S) {
   const runs: string[] = [];
   let failing = true;
-  const store = new MemorySessionStore();
   const bot = new Bot({
     app: async (context: any) => {
       const id = context.event.rawEvent.id;
@@ -262,7 +261,7 @@ function botWhoseFirstS1TimesOut() {
 
 describe('events acknowledged at their deadline (deferred)', () => {
   it('holds back the session\'s later event when the earlier one ends refused, and runs both held events in order', async () => {
-    const { runs, store, bot } = botWhoseFirstS1TimesOut();
+    const { runs, store, bot } = botWhoseFirstS1TimesOut(new MemorySessionStore());
     const connector = new TestConnector({ answerDeadlineMs: 200 });
     const deliveries = await bot.dispatcher(connector).dispatch(events(BATCH));
     // Acknowledged at the deadline: the platform will not send s1 or s2 again; both are held.
@@ -282,7 +281,7 @@ describe('events acknowledged at their deadline (deferred)', () => {
 
 describe('a held event that ends refused, and the session\'s next delivery', () => {
   it('runs the held event again first, even when the next event was already waiting behind it', async () => {
-    const { runs, store, bot } = botWhoseFirstS1TimesOut();
+    const { runs, store, bot } = botWhoseFirstS1TimesOut(new MemorySessionStore());
     const dispatcher = bot.dispatcher(new TestConnector({ answerDeadlineMs: 200 }));
     const [first] = await dispatcher.dispatch(events([BATCH[0]]));
     expect(first.outcome).toBe('deferred');
@@ -300,8 +299,6 @@ describe('a held event that ends refused, and the session\'s next delivery', () 
 
 describe('events acknowledged at their deadline by a store that cannot hold them', () => {
   it('runs the session\'s later event anyway: the refused one never comes again, and this one would not either', async () => {
-    const runs: string[] = [];
-    let failing = true;
     const memory = new MemorySessionStore();
     // A custom store without holdEvent/heldEvents/releaseHeldEvents.
     const store: SessionStore = {
@@ -311,20 +308,7 @@ describe('events acknowledged at their deadline by a store that cannot hold them
       delete: (id) => memory.delete(id),
       list: () => memory.list(),
     };
-    const bot = new Bot({
-      app: async (context: any) => {
-        const id = context.event.rawEvent.id;
-        runs.push(id);
-        if (id === 's1' && failing) {
-          failing = false;
-          await new Promise((resolve) => setTimeout(resolve, 600));
-        }
-        context.setState({ seen: [...(context.state.seen ?? []), id] });
-      },
-      store,
-      handlerTimeoutMs: 400,
-      logger: silentLogger,
-    });
+    const { runs, bot } = botWhoseFirstS1TimesOut(store);
     const deliveries = await bot.dispatcher(new TestConnector({ answerDeadlineMs: 200 })).dispatch(events(BATCH.slice(0, 2)));
     expect(outcomes(deliveries)).toEqual(['deferred', 'deferred']);
     expect(await Promise.all(deliveries.map((d) => d.settled))).toEqual(['timed-out', 'handled']);
