@@ -1,6 +1,11 @@
-import { Bot, silentLogger } from 'bottender';
-import { TestConnector, TestEvent } from 'bottender/testing';
-
+import {
+  costOfAHundredEventsAtOnce,
+  costOfDuplicateAndFailure,
+  costOfEachEvent,
+  countingBot,
+  event,
+  type Measure,
+} from '../../../test-support/store-drivers/round-trips';
 import { type PostgresSessionStore } from '../src';
 import { DATABASE_URL } from './support/postgres';
 import { collect, usePostgresSuite } from './support/stores';
@@ -26,75 +31,45 @@ async function countedStore(options: { sweepIntervalMs?: number } = {}): Promise
   return { store, wire };
 }
 
-/** A bot that counts its handler's runs; text `fail` makes the handler throw. */
-function counterBot(store: PostgresSessionStore, expiresIn?: number) {
-  const runs: string[] = [];
-  const bot = new Bot({
-    store,
-    expiresIn,
-    logger: silentLogger,
-    app: async (context) => {
-      if (context.event.text === 'fail') throw new Error('handler failed on purpose');
-      runs.push(context.event.text ?? '');
-      context.setState({ count: (context.state.count ?? 0) + 1 });
-    },
-  });
-  return { bot, runs, connector: new TestConnector() };
-}
-
-const event = (user: string, id: string, text = 'hi') => new TestEvent({ user, id, text });
+/** Counts what running something costs: the round trips `wire` sees meanwhile. */
+const roundTrips =
+  (wire: WireCounter): Measure<number> =>
+  async (run) => {
+    const before = wire.roundTrips();
+    await run();
+    return wire.roundTrips() - before;
+  };
 
 pgTest('each handled event costs one round trip to lease and read and one to write and unlock', async () => {
   const { store, wire } = await countedStore();
-  const { bot, connector } = counterBot(store);
-  await bot.init();
-  const perEvent: number[] = [];
   // New sessions (u0..u4 first seen) and existing ones alike.
-  for (let i = 0; i < 50; i++) {
-    const before = wire.roundTrips();
-    expect(await bot.handleEvent(connector, event(`u${i % 5}`, `e${i}`))).toBe('committed');
-    perEvent.push(wire.roundTrips() - before);
-  }
+  const perEvent = await costOfEachEvent(store, roundTrips(wire));
   expect(perEvent).toEqual(Array.from({ length: 50 }, () => 2));
   // Prepared once per connection, then only Bind/Execute/Sync: far fewer Parses than statements.
   expect(wire.messages.P ?? 0).toBeLessThan(20);
-  expect((await store.read('test:u0'))!.state.count).toBe(10);
 });
 
 pgTest('a duplicate event or a failing handler costs a round trip to lease and read and one to unlock', async () => {
   const { store, wire } = await countedStore();
-  const { bot, connector, runs } = counterBot(store);
-  await bot.handleEvent(connector, event('u', 'e1'));
-  let before = wire.roundTrips();
-  expect(await bot.handleEvent(connector, event('u', 'e1'))).toBe('duplicate');
-  expect(wire.roundTrips() - before).toBe(2);
-  before = wire.roundTrips();
-  expect(await bot.handleEvent(connector, event('u', 'e2', 'fail'))).toBe('handler-error');
-  expect(wire.roundTrips() - before).toBe(2);
-  // A failing first event of a new session leaves no row behind (its placeholder is removed).
-  before = wire.roundTrips();
-  expect(await bot.handleEvent(connector, event('newcomer', 'n1', 'fail'))).toBe('handler-error');
-  expect(wire.roundTrips() - before).toBe(2);
-  expect(runs).toEqual(['hi']);
-  const { rows } = await stores.raw.query(`SELECT id FROM ${store.tables.sessions} ORDER BY id`);
-  expect(rows.map((r) => r.id)).toEqual(['test:u']);
-  expect(await store.read('test:u')).toMatchObject({ version: 1, eventIds: ['e1'], state: { count: 1 } });
+  const costs = await costOfDuplicateAndFailure(store, roundTrips(wire), async ({ bot, connector }) => {
+    // A failing first event of a new session leaves no row behind (its placeholder is removed).
+    const newcomer = await roundTrips(wire)(async () => expect(await bot.handleEvent(connector, event('newcomer', 'n1', 'fail'))).toBe('handler-error'));
+    expect(newcomer).toBe(2);
+    const { rows } = await stores.raw.query(`SELECT id FROM ${store.tables.sessions} ORDER BY id`);
+    expect(rows.map((r) => r.id)).toEqual(['test:u']);
+  });
+  expect(costs).toEqual([2, 2]);
 });
 
 pgTest('100 events over 10 sessions in parallel: exactly 200 round trips', async () => {
   const { store, wire } = await countedStore();
-  const { bot, connector } = counterBot(store);
-  await bot.init();
-  const before = wire.roundTrips();
-  await bot.handleEvents(connector, Array.from({ length: 100 }, (_, i) => event(`u${i % 10}`, `e${i}`)));
-  expect(wire.roundTrips() - before).toBe(200);
-  expect((await store.read('test:u3'))!.state.count).toBe(10);
+  expect(await costOfAHundredEventsAtOnce(store, roundTrips(wire))).toBe(200);
   expect(await collect(store.list())).toHaveLength(10);
 });
 
 pgTest('expiresIn is expires_at, renewed by every handled event; processed ids ride in the same write', async () => {
   const { store } = await countedStore();
-  const { bot, connector, runs } = counterBot(store, 1);
+  const { bot, connector, runs } = countingBot(store, 1);
   const expiresAt = async () =>
     (await stores.raw.query(`SELECT extract(epoch FROM expires_at - now()) * 1000 AS left FROM ${store.tables.sessions} WHERE id = 'test:u'`))
       .rows[0].left as number;
