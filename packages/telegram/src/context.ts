@@ -2,20 +2,9 @@ import { addCamelCaseAliases, Context, type ContextInit, discardContext, flushCo
 import type { AnyState } from 'bottender/store';
 import type {
   Api,
-  AnswerCallbackQueryParams,
-  AnswerInlineQueryParams,
-  AnswerPreCheckoutQueryParams,
-  AnswerShippingQueryParams,
   ChatFullInfo,
   ChatMember,
-  EditMessageCaptionParams,
-  EditMessageMediaParams,
-  EditMessageReplyMarkupParams,
-  EditMessageTextParams,
   ForwardMessageParams,
-  InlineKeyboardMarkup,
-  InlineQueryResult,
-  InputMedia,
   InputPollOption,
   Message,
   SendMessageParams,
@@ -24,9 +13,9 @@ import type {
 } from 'node-telegram-bot-api';
 
 import type { ApiMethod, ParamsOf, TelegramClient } from './api-client';
+import { type AnswerEditMethods, installAnswerEditMethods } from './answer-edit-methods';
 import { installChatMethods, type ChatMethods } from './chat-methods';
-import { inlineQueryResults } from './inline-results';
-import { checkOk, checkText, requireChatId, requireId, requireObject, requireString } from './checks';
+import { checkText, requireChatId, requireId, requireString } from './checks';
 import type { TelegramEvent } from './event';
 import { type CallQueue, chatTarget, clientOf, queueCall, type TelegramTarget } from './internal';
 import { opts } from './options-arg';
@@ -34,7 +23,6 @@ import { OneXTelegramClient } from './one-x-client';
 import { callFollowingUpgrade, Outbox } from './outbox';
 import { installSendMethods, SEND_SPECS, type SendMethods } from './send-methods';
 import { partiesOf } from './session-parties';
-import { snakeCaseKeys } from './snake-case';
 
 export { MAX_TEXT_LENGTH } from './checks';
 
@@ -48,12 +36,12 @@ export interface TelegramContextServices {
   oneXClient?: OneXTelegramClient;
 }
 
-
 /**
- * The generated methods (`sendPhoto`, `banChatMember`, ...; see {@link installSendMethods} and
- * {@link installChatMethods}), declared here so TypeScript knows them on every context.
+ * The generated and installed methods (`sendPhoto`, `banChatMember`, `answerCallbackQuery`,
+ * `editMessageText`, ...; see {@link installSendMethods}, {@link installChatMethods} and
+ * {@link installAnswerEditMethods}), declared here so TypeScript knows them on every context.
  */
-export interface TelegramContext<State extends AnyState = AnyState> extends SendMethods, ChatMethods {}
+export interface TelegramContext<State extends AnyState = AnyState> extends SendMethods, ChatMethods, AnswerEditMethods {}
 
 /**
  * The handler's context for Telegram updates, with the methods of Bottender 1.x's TelegramContext.
@@ -187,96 +175,6 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
     });
   }
 
-  /** Answers the callback query (stops the button's spinner, may show a text or an alert). */
-  async answerCallbackQuery(options?: Omit<AnswerCallbackQueryParams, 'callback_query_id'> | null): Promise<void> {
-    const query = this.#require('answerCallbackQuery', 'callback_query');
-    this[queueCall]('answerCallbackQuery', 'answerCallbackQuery', { callback_query_id: query.id, ...opts(options, 'answerCallbackQuery') });
-  }
-
-  /**
-   * Answers the inline query with results (an empty array shows none). Results may use 1.x's
-   * camelCase keys and the thumbnail names of before Bot API 6.6 (`thumbUrl`), sent as today's
-   * `thumbnail_url`.
-   */
-  async answerInlineQuery(
-    results: readonly InlineQueryResult[],
-    options?: Omit<AnswerInlineQueryParams, 'inline_query_id' | 'results'> | null,
-  ): Promise<void> {
-    const query = this.#require('answerInlineQuery', 'inline_query');
-    this[queueCall]('answerInlineQuery', 'answerInlineQuery', {
-      inline_query_id: query.id,
-      results: inlineQueryResults(results, 'answerInlineQuery'),
-      ...opts(options, 'answerInlineQuery'),
-    });
-  }
-
-  /** Answers the shipping query: `ok` with `shipping_options`, or not with an `error_message`. */
-  async answerShippingQuery(ok: boolean, options?: Omit<AnswerShippingQueryParams, 'shipping_query_id' | 'ok'> | null): Promise<void> {
-    const query = this.#require('answerShippingQuery', 'shipping_query');
-    this[queueCall]('answerShippingQuery', 'answerShippingQuery', { shipping_query_id: query.id, ok: checkOk(ok, 'answerShippingQuery'), ...opts(options, 'answerShippingQuery') });
-  }
-
-  /** Answers the pre-checkout query (Telegram waits 10 seconds for it). */
-  async answerPreCheckoutQuery(
-    ok: boolean,
-    options?: Omit<AnswerPreCheckoutQueryParams, 'pre_checkout_query_id' | 'ok'> | null,
-  ): Promise<void> {
-    const query = this.#require('answerPreCheckoutQuery', 'pre_checkout_query');
-    this[queueCall]('answerPreCheckoutQuery', 'answerPreCheckoutQuery', {
-      pre_checkout_query_id: query.id,
-      ok: checkOk(ok, 'answerPreCheckoutQuery'),
-      ...opts(options, 'answerPreCheckoutQuery'),
-    });
-  }
-
-  /** Edits the text of one of the chat's messages (after the commit). */
-  async editMessageText(messageId: number, text: string, options?: Omit<EditMessageTextParams, 'chat_id' | 'message_id' | 'text'> | null): Promise<void> {
-    this[queueCall]('editMessageText', 'editMessageText', {
-      ...this.#message('editMessageText', messageId),
-      text: requireString(text, 'editMessageText', 'the text'),
-      ...opts(options, 'editMessageText'),
-    });
-  }
-
-  async editMessageCaption(
-    messageId: number,
-    caption: string,
-    options?: Omit<EditMessageCaptionParams, 'chat_id' | 'message_id' | 'caption'> | null,
-  ): Promise<void> {
-    this[queueCall]('editMessageCaption', 'editMessageCaption', {
-      ...this.#message('editMessageCaption', messageId),
-      caption: typeof caption === 'string' ? caption : requireString(caption, 'editMessageCaption', 'the caption'),
-      ...opts(options, 'editMessageCaption'),
-    });
-  }
-
-  async editMessageReplyMarkup(
-    messageId: number,
-    replyMarkup: InlineKeyboardMarkup,
-    options?: Omit<EditMessageReplyMarkupParams, 'chat_id' | 'message_id' | 'reply_markup'> | null,
-  ): Promise<void> {
-    requireObject(replyMarkup, 'editMessageReplyMarkup', 'the reply markup ({ inline_keyboard })');
-    this[queueCall]('editMessageReplyMarkup', 'editMessageReplyMarkup', {
-      ...this.#message('editMessageReplyMarkup', messageId),
-      reply_markup: snakeCaseKeys(replyMarkup),
-      ...opts(options, 'editMessageReplyMarkup'),
-    });
-  }
-
-  async editMessageMedia(messageId: number, media: InputMedia, options?: Omit<EditMessageMediaParams, 'chat_id' | 'message_id' | 'media'> | null): Promise<void> {
-    requireObject(media, 'editMessageMedia', 'the media');
-    this[queueCall]('editMessageMedia', 'editMessageMedia', {
-      ...this.#message('editMessageMedia', messageId),
-      media: snakeCaseKeys(media),
-      ...opts(options, 'editMessageMedia'),
-    });
-  }
-
-  async deleteMessage(messageId: number): Promise<void> {
-    const { chat_id, message_id } = this.#message('deleteMessage', messageId);
-    this[queueCall]('deleteMessage', 'deleteMessage', { chat_id, message_id });
-  }
-
   /** Forwards a message of another chat into this one. */
   async forwardMessageFrom(fromChatId: number | string, messageId: number, options?: Omit<ForwardMessageParams, 'chat_id' | 'from_chat_id' | 'message_id'> | null): Promise<void> {
     const { chat_id, message_thread_id } = this[chatTarget]('forwardMessageFrom');
@@ -367,20 +265,6 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
     return this.#target;
   }
 
-  #message(method: string, messageId: number): { chat_id: number; message_id: number; business_connection_id?: string } {
-    const { chat_id, business_connection_id } = this[chatTarget](method);
-    const message = { chat_id, message_id: requireId(messageId, method, 'the message id') };
-    return business_connection_id ? { ...message, business_connection_id } : message;
-  }
-
-  #require<T extends 'callback_query' | 'inline_query' | 'shipping_query' | 'pre_checkout_query'>(method: string, type: T): { id: string } {
-    const payload = this.event.get(type) as { id?: unknown } | undefined;
-    if (payload === undefined || typeof payload.id !== 'string') {
-      throw new Error(`context.${method}() only answers a ${type} update; this one is ${JSON.stringify(this.event.type)}`);
-    }
-    return { id: payload.id };
-  }
-
   /** @internal drops everything queued; the runtime calls it when the handler throws. */
   override [discardContext](): void {
     this.#outbox.clear();
@@ -394,6 +278,7 @@ export class TelegramContext<State extends AnyState = AnyState> extends Context<
 
 installSendMethods(TelegramContext);
 installChatMethods(TelegramContext);
+installAnswerEditMethods(TelegramContext);
 
 function targetOf(event: TelegramEvent): TelegramTarget | null {
   const chat_id = event.chatId;

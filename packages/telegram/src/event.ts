@@ -1,28 +1,7 @@
 import { addCamelCaseAliases, type BotEvent } from 'bottender/connector';
-import type {
-  Audio,
-  CallbackQuery,
-  Chat,
-  ChosenInlineResult,
-  Contact,
-  Document,
-  Game,
-  InlineQuery,
-  Location,
-  Message,
-  PhotoSize,
-  Poll,
-  PollAnswer,
-  PreCheckoutQuery,
-  ShippingQuery,
-  Sticker,
-  User,
-  Venue,
-  Video,
-  VideoNote,
-  Voice,
-} from 'node-telegram-bot-api';
+import type { Chat, Message, User } from 'node-telegram-bot-api';
 
+import { installOneXEventGetters, type OneXEventGetters } from './one-x-event';
 import {
   chatIdOf,
   isKnownUpdateType,
@@ -34,18 +13,13 @@ import {
   updateTypeOf,
 } from './update';
 
-/** A bot command at the start of a text: `/start ref42` is `{ name: 'start', payload: 'ref42' }`. */
-export interface TelegramCommand {
-  /** The command without the slash, as typed (`start`). */
-  name: string;
-  /** What follows the command, trimmed (`ref42` of `/start ref42`); '' when nothing does. */
-  payload: string;
-  /** The bot named in `/start@MyBot`, when one is. */
-  botUsername?: string;
-}
+export type { TelegramCommand } from './one-x-event';
 
-// Telegram's rule: a slash, then 1 to 32 latin letters, digits and underscores.
-const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*))?$/;
+/**
+ * The getters of Bottender 1.x's TelegramEvent (see {@link OneXEventGetters}; installed by
+ * {@link installOneXEventGetters}), declared here so TypeScript knows them on every event.
+ */
+export interface TelegramEvent extends OneXEventGetters {}
 
 /**
  * A Telegram update as the handler sees it: the update as Telegram sent it (`rawEvent`) plus
@@ -200,232 +174,9 @@ export class TelegramEvent implements BotEvent<TelegramUpdate> {
     const date = (this.anyMessage?.date ?? this.payloadObject?.date) as number | undefined;
     return typeof date === 'number' && date > 0 ? date * 1000 : Date.now();
   }
-
-  // --- Bottender 1.x's TelegramEvent --------------------------------------------------------
-
-  /** A `message` update (not edited, not a channel post), as in 1.x. */
-  get isMessage(): boolean {
-    return this.type === 'message';
-  }
-
-  /** The message of a `message` update (with 1.x's camelCase names too), otherwise undefined. */
-  get message(): Message | undefined {
-    return oneX(this.get('message'));
-  }
-
-  /** A `message` with text. */
-  get isText(): boolean {
-    return typeof this.get('message')?.text === 'string';
-  }
-
-  /** The text of a `message`, otherwise undefined. */
-  get text(): string | undefined {
-    const text = this.get('message')?.text;
-    return typeof text === 'string' ? text : undefined;
-  }
-
-  /** A text `message` that starts with a bot command (`/start`, `/help@MyBot args`). */
-  get isCommand(): boolean {
-    return this.command !== undefined;
-  }
-
-  /** The command a text `message` starts with, e.g. `/start ref42`; otherwise undefined. */
-  get command(): TelegramCommand | undefined {
-    const text = this.text;
-    if (text === undefined || text.charCodeAt(0) !== 47 /* / */) return undefined;
-    const match = COMMAND.exec(text);
-    if (!match) return undefined;
-    const command: TelegramCommand = { name: match[1], payload: (match[3] ?? '').trim() };
-    if (match[2] !== undefined) command.botUsername = match[2];
-    return command;
-  }
-
-  /** A `message` that replies to another. */
-  get isReplyToMessage(): boolean {
-    return typeof this.get('message')?.reply_to_message === 'object';
-  }
-
-  /** The message a `message` replies to, otherwise undefined. */
-  get replyToMessage(): Message | undefined {
-    return oneX(this.get('message')?.reply_to_message);
-  }
-
-  get isAudio(): boolean {
-    return objectOf(this.get('message')?.audio) !== undefined;
-  }
-  /** The audio of a `message`. */
-  get audio(): Audio | undefined {
-    return oneX(objectOf(this.get('message')?.audio));
-  }
-
-  get isDocument(): boolean {
-    return objectOf(this.get('message')?.document) !== undefined;
-  }
-  /** The document (a file) of a `message`. */
-  get document(): Document | undefined {
-    return oneX(objectOf(this.get('message')?.document));
-  }
-
-  get isGame(): boolean {
-    return objectOf(this.get('message')?.game) !== undefined;
-  }
-  get game(): Game | undefined {
-    return oneX(objectOf(this.get('message')?.game));
-  }
-
-  get isPhoto(): boolean {
-    return photoOf(this.get('message')) !== undefined;
-  }
-  /** The sizes of the photo of a `message`, smallest first (the last is the largest), as in 1.x. */
-  get photo(): PhotoSize[] | undefined {
-    return oneX(photoOf(this.get('message')));
-  }
-
-  get isSticker(): boolean {
-    return objectOf(this.get('message')?.sticker) !== undefined;
-  }
-  get sticker(): Sticker | undefined {
-    return oneX(objectOf(this.get('message')?.sticker));
-  }
-
-  get isVideo(): boolean {
-    return objectOf(this.get('message')?.video) !== undefined;
-  }
-  get video(): Video | undefined {
-    return oneX(objectOf(this.get('message')?.video));
-  }
-
-  get isVoice(): boolean {
-    return objectOf(this.get('message')?.voice) !== undefined;
-  }
-  get voice(): Voice | undefined {
-    return oneX(objectOf(this.get('message')?.voice));
-  }
-
-  get isVideoNote(): boolean {
-    return objectOf(this.get('message')?.video_note) !== undefined;
-  }
-  get videoNote(): VideoNote | undefined {
-    return oneX(objectOf(this.get('message')?.video_note));
-  }
-
-  get isContact(): boolean {
-    return objectOf(this.get('message')?.contact) !== undefined;
-  }
-  get contact(): Contact | undefined {
-    return oneX(objectOf(this.get('message')?.contact));
-  }
-
-  get isLocation(): boolean {
-    return objectOf(this.get('message')?.location) !== undefined;
-  }
-  get location(): Location | undefined {
-    return oneX(objectOf(this.get('message')?.location));
-  }
-
-  get isVenue(): boolean {
-    return objectOf(this.get('message')?.venue) !== undefined;
-  }
-  get venue(): Venue | undefined {
-    return oneX(objectOf(this.get('message')?.venue));
-  }
-
-  get isEditedMessage(): boolean {
-    return this.type === 'edited_message';
-  }
-  get editedMessage(): Message | undefined {
-    return oneX(this.get('edited_message'));
-  }
-
-  get isChannelPost(): boolean {
-    return this.type === 'channel_post';
-  }
-  get channelPost(): Message | undefined {
-    return oneX(this.get('channel_post'));
-  }
-
-  get isEditedChannelPost(): boolean {
-    return this.type === 'edited_channel_post';
-  }
-  get editedChannelPost(): Message | undefined {
-    return oneX(this.get('edited_channel_post'));
-  }
-
-  get isInlineQuery(): boolean {
-    return this.type === 'inline_query';
-  }
-  get inlineQuery(): InlineQuery | undefined {
-    return oneX(this.get('inline_query'));
-  }
-
-  get isChosenInlineResult(): boolean {
-    return this.type === 'chosen_inline_result';
-  }
-  get chosenInlineResult(): ChosenInlineResult | undefined {
-    return oneX(this.get('chosen_inline_result'));
-  }
-
-  get isCallbackQuery(): boolean {
-    return this.type === 'callback_query';
-  }
-  get callbackQuery(): CallbackQuery | undefined {
-    return oneX(this.get('callback_query'));
-  }
-
-  /** A callback query (an inline keyboard button was pressed) is Bottender's payload event. */
-  get isPayload(): boolean {
-    return this.type === 'callback_query';
-  }
-
-  /** The pressed button's `callback_data`; undefined for other events and for game buttons. */
-  get payload(): string | undefined {
-    const data = this.get('callback_query')?.data;
-    return typeof data === 'string' ? data : undefined;
-  }
-
-  get isShippingQuery(): boolean {
-    return this.type === 'shipping_query';
-  }
-  get shippingQuery(): ShippingQuery | undefined {
-    return oneX(this.get('shipping_query'));
-  }
-
-  get isPreCheckoutQuery(): boolean {
-    return this.type === 'pre_checkout_query';
-  }
-  get preCheckoutQuery(): PreCheckoutQuery | undefined {
-    return oneX(this.get('pre_checkout_query'));
-  }
-
-  /** A `poll` update: a poll's new state (it belongs to no chat, so to no session). */
-  get isPoll(): boolean {
-    return this.type === 'poll';
-  }
-  get poll(): Poll | undefined {
-    return oneX(this.get('poll'));
-  }
-
-  get isPollAnswer(): boolean {
-    return this.type === 'poll_answer';
-  }
-  get pollAnswer(): PollAnswer | undefined {
-    return oneX(this.get('poll_answer'));
-  }
 }
 
-/** `value` with 1.x's camelCase names added to it and to the objects inside it (see `rawEvent`). */
-function oneX<T>(value: T | undefined): T | undefined {
-  return value === undefined ? undefined : addCamelCaseAliases(value);
-}
-
-function photoOf(message: Message | undefined): PhotoSize[] | undefined {
-  const photo = message?.photo;
-  return Array.isArray(photo) && photo.length > 0 ? photo : undefined;
-}
-
-function objectOf<T>(value: T | undefined): T | undefined {
-  return typeof value === 'object' && value !== null ? value : undefined;
-}
+installOneXEventGetters(TelegramEvent);
 
 function safeId(update: UpdateOf<'message'>, key: 'migrate_from_chat_id' | 'migrate_to_chat_id'): number | undefined {
   const id = update.message?.[key];
