@@ -1,4 +1,5 @@
-import { type BotProcess, postEvents, spawnBot, stopAll } from './support/bots';
+import { killedLockHolderFreesAfterLease } from '../../../test-support/store-drivers/killed-lock-holder';
+import { type BotProcess, spawnBot, stopAll } from './support/bots';
 import { useTestServer } from './support/mongo-server';
 import { StoreFactory, uniqueDbName } from './support/stores';
 
@@ -24,32 +25,18 @@ server.test('killing the process that holds a lock: the next event proceeds afte
   const settings = { mongoUrl: mongo.url, dbName, lockLeaseMs: LEASE_MS, lockTimeoutMs: 8_000 };
   const [doomed, survivor] = (bots = await Promise.all([spawnBot(settings), spawnBot(settings)]));
   const raw = stores.client().db(dbName).collection('sessions');
-
-  expect((await postEvents(doomed, [{ user: 'u', id: 'e1' }])).status).toBe(200);
-
-  // e2's handler never returns: the doomed process holds the lock and keeps renewing its lease.
-  const hung = postEvents(doomed, [{ user: 'u', id: 'e2', text: 'hang' }]);
-  await doomed.waitForLine(/^HANG "test:u"$/);
-  await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
-  const held = await raw.findOne({ sid: 'test:u' });
-  expect(held!.lock).not.toBeNull();
-  const leaseLeft = held!.lockUntil.getTime() - Date.now();
-  expect(leaseLeft).toBeGreaterThan(0); // still held: renewed past two leases
-
-  await doomed.kill('SIGKILL');
-  const killedAt = Date.now();
-  const answer = await postEvents(survivor, [{ user: 'u', id: 'e3' }]);
-  const waited = answer.at - killedAt;
-
-  expect(answer.status).toBe(200);
-  // It waited for the rest of the lease (renewed every LEASE_MS / 4 or so), and not much longer.
-  expect(waited).toBeGreaterThanOrEqual(leaseLeft - 100);
-  expect(waited).toBeLessThan(LEASE_MS + 1_000);
-  expect((await hung).status).toBe(0); // the hung request never got an answer, certainly not 200
-
-  const record = await stores.store({ dbName }).read('test:u');
-  expect(record).toMatchObject({ version: 2, eventIds: ['e1', 'e3'], state: { count: 2 } });
-  expect(survivor.runs.map((run) => [run.event, run.count])).toEqual([['e3', 2]]);
-  expect((await raw.findOne({ sid: 'test:u' }))!.lock).toBeNull();
-  console.info(`killed lock holder: the next event waited ${waited} ms (lease ${LEASE_MS} ms, ${leaseLeft} ms left at the kill)`);
+  await killedLockHolderFreesAfterLease({
+    doomed,
+    survivor,
+    // Renewed every LEASE_MS / 4 or so.
+    leaseMs: LEASE_MS,
+    leaseLeft: async () => {
+      const doc = await raw.findOne({ sid: 'test:u' });
+      return doc!.lock === null ? null : doc!.lockUntil.getTime() - Date.now();
+    },
+    store: stores.store({ dbName }),
+    earlySlackMs: 100,
+    lateSlackMs: 1_000,
+    label: 'killed lock holder',
+  });
 });
