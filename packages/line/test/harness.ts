@@ -1,20 +1,12 @@
-import { request } from 'node:http';
-
-import {
-  type Action,
-  Bot,
-  type Logger,
-  MemorySessionStore,
-  type RunningServer,
-  type SessionRecord,
-  type SessionStore,
-  type WriteOptions,
-  serve,
-} from 'bottender';
+import type { Action, Bot, RunningServer } from 'bottender';
 
 import { createConnector, type LineConnector } from '@bottender/line';
 
 import { type FakeLineApi, signLineBody, startFakeLineApi } from '@bottender/line/testing';
+
+import { type Answer, CountingStore, postRaw as postTo, recordingLogger, serveBot } from '../../../test-support/platforms/harness';
+
+export { type Answer, CountingStore };
 
 export const ACCESS_TOKEN = 'test-access-token-0123456789abcdefghijklmnopqrstuvwxyz';
 export const CHANNEL_SECRET = '8c1f4b7e2a9d6035c4e8b1f7a2d9e630';
@@ -25,65 +17,9 @@ export function sign(raw: string | Buffer, secret = CHANNEL_SECRET): string {
   return signLineBody(raw, secret);
 }
 
-/** A memory store that counts what the runtime asks of it. */
-export class CountingStore implements SessionStore {
-  readonly name = 'counting-memory';
-  readonly inner = new MemorySessionStore();
-  reads = 0;
-  writes = 0;
-
-  read(id: string): Promise<SessionRecord | undefined> {
-    this.reads++;
-    return this.inner.read(id);
-  }
-  write(record: SessionRecord, options: WriteOptions): Promise<void> {
-    this.writes++;
-    return this.inner.write(record, options);
-  }
-  delete(id: string): Promise<void> {
-    return this.inner.delete(id);
-  }
-  list(): AsyncIterable<SessionRecord> {
-    return this.inner.list();
-  }
-}
-
-export interface Answer {
-  status: number;
-  text: string;
-  json: any;
-}
-
-/** POSTs raw bytes with Node's http client. */
+/** POSTs raw bytes to the LINE webhook as JSON (the given headers win). */
 export function postRaw(port: number, raw: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const body = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: WEBHOOK_PATH,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': body.length, ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, text, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postTo(port, WEBHOOK_PATH, raw, { 'content-type': 'application/json', ...headers });
 }
 
 export interface LineBotHarness {
@@ -120,25 +56,20 @@ export async function startLineBot(options: {
     sendMethod: options.sendMethod,
   });
   const store = new CountingStore();
-  const errors: { message: string; error: unknown }[] = [];
-  const logger: Logger = { info() {}, warn() {}, error: (message, error) => errors.push({ message, error }) };
-  const bot = new Bot({ app: options.app, store, initialState: options.initialState, onError: options.onError, logger });
-  const server = await serve({ bot, channels: [{ path: WEBHOOK_PATH, connector }], port: 0, host: '127.0.0.1' });
+  const logger = recordingLogger();
+  const { bot, server, close } = await serveBot({ api, connector, path: WEBHOOK_PATH, store, logger, app: options.app, initialState: options.initialState, onError: options.onError });
   return {
     api,
     connector,
     store,
     bot,
     server,
-    errors,
+    errors: logger.errors,
     post: (body) => {
       const raw = JSON.stringify(body);
       return postRaw(server.port, raw, { 'x-line-signature': sign(raw) });
     },
     postRaw: (raw, headers) => postRaw(server.port, raw, headers),
-    close: async () => {
-      await server.close();
-      await api.close();
-    },
+    close,
   };
 }

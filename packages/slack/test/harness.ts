@@ -1,17 +1,4 @@
-import { request } from 'node:http';
-
-import {
-  type Action,
-  Bot,
-  type Logger,
-  MemorySessionStore,
-  type RunningServer,
-  type SessionRecord,
-  type SessionStore,
-  SessionStoreError,
-  type WriteOptions,
-  serve,
-} from 'bottender';
+import { type Action, Bot, type RunningServer, type SessionRecord, SessionStoreError } from 'bottender';
 import type { HeldEvent, HeldEventStore } from 'bottender/store';
 
 import { createConnector, type SlackChannelOptions, SlackConnector } from '@bottender/slack';
@@ -19,6 +6,9 @@ import { createConnector, type SlackChannelOptions, SlackConnector } from '@bott
 import { commandForm, payloadForm } from './fixtures/events';
 import { type FakeSlackApi, signSlackBody, startFakeSlackApi } from '@bottender/slack/testing';
 import { FakeSocketMode } from './fake-socket-mode';
+import { type Answer, CountingStore as MemoryCountingStore, postRaw as postTo, recordingLogger, serveBot } from '../../../test-support/platforms/harness';
+
+export type { Answer };
 
 export const BOT_TOKEN = 'xoxb-0000000001-0000000002-fakebottoken0123456789ab';
 export const APP_TOKEN = 'xapp-1-A0FAKE0001-0000000003-fakeapptoken0123456789abcdef';
@@ -33,33 +23,22 @@ export function sign(raw: string | Buffer, timestamp: number | string, secret = 
 /** Seconds since the epoch, as X-Slack-Request-Timestamp carries them. */
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** A memory store that counts what the runtime asks of it. */
-export class CountingStore implements SessionStore, HeldEventStore {
-  readonly name = 'counting-memory';
-  readonly inner = new MemorySessionStore();
-  reads = 0;
-  writes = 0;
+/**
+ * A memory store that counts what the runtime asks of it, keeps held events (deadline
+ * acknowledgements, which Slack's 3-second limit needs) and can be told to fail reads.
+ */
+export class CountingStore extends MemoryCountingStore implements HeldEventStore {
   held = 0;
   /** When set, the next reads throw this (a store that cannot be reached). */
   failReads = 0;
 
-  read(id: string): Promise<SessionRecord | undefined> {
-    this.reads++;
+  override read(id: string): Promise<SessionRecord | undefined> {
     if (this.failReads > 0) {
+      this.reads++;
       this.failReads--;
       return Promise.reject(new SessionStoreError('store down (test)', id));
     }
-    return this.inner.read(id);
-  }
-  write(record: SessionRecord, options: WriteOptions): Promise<void> {
-    this.writes++;
-    return this.inner.write(record, options);
-  }
-  delete(id: string): Promise<void> {
-    return this.inner.delete(id);
-  }
-  list(): AsyncIterable<SessionRecord> {
-    return this.inner.list();
+    return super.read(id);
   }
   // Held events (deadline acknowledgements) go to the memory store, which keeps them.
   holdEvent(event: HeldEvent): Promise<void> {
@@ -74,37 +53,9 @@ export class CountingStore implements SessionStore, HeldEventStore {
   }
 }
 
-export interface Answer {
-  status: number;
-  text: string;
-  json: any;
-  contentType: string | undefined;
-}
-
-/** POSTs raw bytes with Node's http client. */
+/** POSTs raw bytes to the Slack webhook with exactly the given headers (and content-length). */
 export function postRaw(port: number, raw: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const body = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    const req = request(
-      { host: '127.0.0.1', port, path: WEBHOOK_PATH, method: 'POST', headers: { 'content-length': body.length, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, text, json, contentType: res.headers['content-type'] });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postTo(port, WEBHOOK_PATH, raw, headers);
 }
 
 export interface SignOptions {
@@ -153,10 +104,8 @@ export async function startSlackBot(
     ...options.connector,
   });
   const store = new CountingStore();
-  const errors: { message: string; error: unknown }[] = [];
-  const logger: Logger = { info() {}, warn() {}, error: (message, error) => errors.push({ message, error }) };
-  const bot = new Bot({ app: options.app, store, initialState: options.initialState, onError: options.onError, logger });
-  const server = await serve({ bot, channels: [{ path: WEBHOOK_PATH, connector }], port: 0, host: '127.0.0.1' });
+  const logger = recordingLogger();
+  const { bot, server, close } = await serveBot({ api, connector, path: WEBHOOK_PATH, store, logger, app: options.app, initialState: options.initialState, onError: options.onError });
   const postSigned = (raw: string | Buffer, contentType: string, sign_: SignOptions = {}) => {
     const timestamp = sign_.timestamp ?? nowSeconds();
     const headers: Record<string, string> = {
@@ -176,16 +125,13 @@ export async function startSlackBot(
     store,
     bot,
     server,
-    errors,
+    errors: logger.errors,
     postEvent: (body, o) => postSigned(JSON.stringify(body), 'application/json', o),
     postPayload: (payload, o) => postSigned(payloadForm(payload), 'application/x-www-form-urlencoded', o),
     postCommand: (fields, o) => postSigned(commandForm(fields), 'application/x-www-form-urlencoded', o),
     postSigned,
     postRaw: (raw, headers) => postRaw(server.port, raw, headers),
-    close: async () => {
-      await server.close();
-      await api.close();
-    },
+    close,
   };
 }
 
@@ -211,9 +157,7 @@ export async function startSlackSocketBot(options: {
 }): Promise<SlackSocketHarness> {
   const api = await startFakeSlackApi(BOT_TOKEN, APP_TOKEN);
   const socket = await new FakeSocketMode().start(api);
-  const errors: { message: string; error: unknown }[] = [];
-  const warnings: string[] = [];
-  const logger: Logger = { info() {}, warn: (message) => warnings.push(message), error: (message, error) => errors.push({ message, error }) };
+  const logger = recordingLogger();
   const connector = new SlackConnector(
     { accessToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN, origin: api.origin, ...options.connector },
     { logger },
@@ -230,8 +174,8 @@ export async function startSlackSocketBot(options: {
     connector,
     store,
     bot,
-    errors,
-    warnings,
+    errors: logger.errors,
+    warnings: logger.warnings,
     sendAndAck: async (type, payload, sendOptions = {}, timeoutMs = 6_000) => {
       const started = Date.now();
       const envelopeId = socket.send(type, payload, sendOptions);
