@@ -1,4 +1,4 @@
-import { type BeginOptions, SessionBusyError, type SessionStore, type SessionTransaction } from 'bottender/store';
+import { type BeginOptions, LeaseLostError, SessionBusyError, SessionStoreError, type SessionStore, type SessionTransaction } from 'bottender/store';
 
 import { record } from './records';
 
@@ -96,4 +96,69 @@ export async function deadOwnerFreesAfterLease(a: LockingStore, b: LockingStore,
   expect(tx.record).toEqual(record('test:dead', 1, { committed: true })); // the state as last committed
   await tx.commit(record('test:dead', 2), {});
   await orphan.release(); // never throws, even with its connection gone
+}
+
+/**
+ * `b`'s begin on `id`, which another process holds, gives up at its bound of `boundMs` (given as
+ * `timeoutMs`, what the runtime passes, or as an aborting signal) with SessionBusyError naming the
+ * session: not before the bound, and within `lessThanMs` (the store's slack on a loaded machine).
+ */
+export async function busyBeginGivesUpAtBound(
+  b: LockingStore,
+  id: string,
+  options: { boundMs: number; given: 'timeoutMs' | 'signal'; lessThanMs: number },
+): Promise<void> {
+  const started = Date.now();
+  const attempt = b.begin(id, options.given === 'timeoutMs' ? { timeoutMs: options.boundMs } : wait(options.boundMs));
+  await expect(attempt).rejects.toBeInstanceOf(SessionBusyError);
+  await expect(attempt).rejects.toThrow(`session "${id}" is busy`);
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(options.boundMs - 10);
+  expect(waited).toBeLessThan(options.lessThanMs);
+}
+
+/**
+ * A slow handler keeps its lock: `a` holds `test:slow` for `holdMs` (more than three of its leases
+ * of `leaseMs`), the lease is still running (`leaseLeft` reads it in the store, in ms), `b` gives up
+ * waiting one lease for it, and `a`'s commit then succeeds.
+ */
+export async function slowHandlerKeepsItsLock(
+  a: LockingStore,
+  b: LockingStore,
+  options: { leaseMs: number; holdMs: number; leaseLeft: (id: string) => Promise<number> },
+): Promise<void> {
+  const held = await a.begin('test:slow', wait(1000));
+  await sleep(options.holdMs);
+  expect(await options.leaseLeft('test:slow')).toBeGreaterThan(0);
+  await expect(b.begin('test:slow', wait(options.leaseMs))).rejects.toBeInstanceOf(SessionBusyError);
+  await held.commit(record('test:slow', 1), {});
+  expect((await a.read('test:slow'))!.version).toBe(1);
+}
+
+/**
+ * A write whose lease ran out and was taken over is refused, and only the owner can end a lock:
+ * `a` begins `test:lost`, `expireLease` makes its lease run out in the store (as if `a` had
+ * stalled), `b` takes the session over; `a`'s commit is refused with LeaseLostError (a
+ * SessionStoreError) and changes nothing, `a`'s release leaves `b`'s lock as `owner` read it, and
+ * `b` commits.
+ */
+export async function takenOverLeaseRefusesStaleWrite(
+  a: LockingStore,
+  b: LockingStore,
+  store: { expireLease: (id: string) => Promise<unknown>; owner: (id: string) => Promise<unknown> },
+): Promise<void> {
+  const stale = await a.begin('test:lost', wait(1000));
+  await store.expireLease('test:lost');
+  const current = await b.begin('test:lost', wait(1000));
+  const bOwner = await store.owner('test:lost');
+
+  const refused = stale.commit(record('test:lost', 1, { by: 'stale' }), {});
+  await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+  await expect(refused).rejects.toBeInstanceOf(SessionStoreError);
+  await stale.release();
+  expect(await a.read('test:lost')).toBeUndefined(); // never silently applied
+  expect(await store.owner('test:lost')).toBe(bOwner); // b still owns its lock
+
+  await current.commit(record('test:lost', 1, { by: 'b' }), {});
+  expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
 }

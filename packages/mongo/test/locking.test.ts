@@ -1,7 +1,16 @@
-import { SessionBusyError, SessionStoreError, VersionConflictError } from 'bottender';
+import { SessionBusyError, VersionConflictError } from 'bottender';
 
 import { LeaseLostError, type MongoSessionStore } from '../src';
-import { deadOwnerFreesAfterLease, incrementsLoseNoUpdate, secondProcessWaitsThenReads, sleep, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
+import {
+  busyBeginGivesUpAtBound,
+  deadOwnerFreesAfterLease,
+  incrementsLoseNoUpdate,
+  secondProcessWaitsThenReads,
+  slowHandlerKeepsItsLock,
+  takenOverLeaseRefusesStaleWrite,
+  transactionFinishesOnce,
+  wait,
+} from '../../../test-support/store-drivers/locking';
 import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
 
 /**
@@ -48,15 +57,7 @@ describe.each(backends)('against the %s', (backend) => {
     const { a, b, raw } = twoProcesses();
     const held = await a.begin('test:busy', { timeoutMs: 1000 });
     const token = (await raw.findOne({ sid: 'test:busy' }))!.lock;
-    for (const bound of [() => ({ timeoutMs: 200 }), () => wait(200)]) {
-      const started = Date.now();
-      const attempt = b.begin('test:busy', bound());
-      await expect(attempt).rejects.toBeInstanceOf(SessionBusyError);
-      await expect(attempt).rejects.toThrow('session "test:busy" is busy');
-      const waited = Date.now() - started;
-      expect(waited).toBeGreaterThanOrEqual(190);
-      expect(waited).toBeLessThan(1_000);
-    }
+    for (const given of ['timeoutMs', 'signal'] as const) await busyBeginGivesUpAtBound(b, 'test:busy', { boundMs: 200, given, lessThanMs: 1_000 });
     expect((await raw.findOne({ sid: 'test:busy' }))!.lock).toBe(token); // the holder keeps its lock
     expect(await raw.countDocuments({})).toBe(1); // and waiting never created a second document
     await held.release();
@@ -70,12 +71,11 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a slow handler keeps its lock: the lease is renewed while the transaction is open', async () => {
     const { a, b, raw } = twoProcesses({ lockLeaseMs: 300 });
-    const held = await a.begin('test:slow', wait(1000));
-    await sleep(1_000); // more than three leases
-    expect((await raw.findOne({ sid: 'test:slow' }))!.lockUntil.getTime()).toBeGreaterThan(Date.now());
-    await expect(b.begin('test:slow', wait(300))).rejects.toBeInstanceOf(SessionBusyError);
-    await held.commit(record('test:slow', 1), {});
-    expect((await a.read('test:slow'))!.version).toBe(1);
+    await slowHandlerKeepsItsLock(a, b, {
+      leaseMs: 300,
+      holdMs: 1_000,
+      leaseLeft: async (sid) => (await raw.findOne({ sid }))!.lockUntil.getTime() - Date.now(),
+    });
   });
 
   withMongo('a lock whose owner stopped renewing (a dead process) frees itself after the lease', async () => {
@@ -85,20 +85,11 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a write whose lease ran out and was taken over is refused; only the owner can release or extend a lock', async () => {
     const { a, b, raw } = twoProcesses();
-    const stale = await a.begin('test:lost', wait(1000));
-    await raw.updateOne({ sid: 'test:lost' }, { $set: { lockUntil: new Date(0) } }); // the lease ran out (the process stalled)
-    const current = await b.begin('test:lost', wait(1000));
-    const bToken = (await raw.findOne({ sid: 'test:lost' }))!.lock;
-
-    const refused = stale.commit(record('test:lost', 1, { by: 'stale' }), {});
-    await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(refused).rejects.toBeInstanceOf(SessionStoreError);
-    await stale.release();
-    expect(await a.read('test:lost')).toBeUndefined(); // never silently applied
-    expect((await raw.findOne({ sid: 'test:lost' }))!.lock).toBe(bToken); // b still owns its lock
-
-    await current.commit(record('test:lost', 1, { by: 'b' }), {});
-    expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
+    await takenOverLeaseRefusesStaleWrite(a, b, {
+      // The lease ran out (the process stalled).
+      expireLease: (sid) => raw.updateOne({ sid }, { $set: { lockUntil: new Date(0) } }),
+      owner: async (sid) => (await raw.findOne({ sid }))!.lock,
+    });
   });
 
   withMongo('a write whose version was overtaken is refused, and the lock is given up', async () => {
