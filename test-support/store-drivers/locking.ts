@@ -1,4 +1,4 @@
-import { type BeginOptions, LeaseLostError, SessionBusyError, SessionStoreError, type SessionStore, type SessionTransaction } from 'bottender/store';
+import { type BeginOptions, LeaseLostError, SessionBusyError, SessionStoreError, type SessionStore, type SessionTransaction, VersionConflictError } from 'bottender/store';
 
 import { record } from './records';
 
@@ -161,4 +161,21 @@ export async function takenOverLeaseRefusesStaleWrite(
 
   await current.commit(record('test:lost', 1, { by: 'b' }), {});
   expect((await a.read('test:lost'))!.state).toEqual({ by: 'b' });
+}
+
+/**
+ * A write whose version was overtaken is refused, and the lock is given up: while `a` holds
+ * `test:fenced` at version 1, a plain write makes it version 2; `a`'s commit is refused with
+ * VersionConflictError naming both versions, `owner` (the lock's owner in the store) reads null
+ * after it, and the overtaking write stands.
+ */
+export async function overtakenWriteIsRefusedAndUnlocks(a: LockingStore, store: { owner: (id: string) => Promise<unknown> }): Promise<void> {
+  await a.write(record('test:fenced', 1), { expectedVersion: 0 });
+  const tx = await a.begin('test:fenced', wait(1000));
+  await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
+  const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
+  await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
+  await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+  expect(await store.owner('test:fenced')).toBeNull();
+  expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
 }

@@ -1,16 +1,7 @@
-import { SessionBusyError, VersionConflictError } from 'bottender';
+import { SessionBusyError } from 'bottender';
 
 import { LeaseLostError, type MongoSessionStore } from '../src';
-import {
-  busyBeginGivesUpAtBound,
-  deadOwnerFreesAfterLease,
-  incrementsLoseNoUpdate,
-  secondProcessWaitsThenReads,
-  slowHandlerKeepsItsLock,
-  takenOverLeaseRefusesStaleWrite,
-  transactionFinishesOnce,
-  wait,
-} from '../../../test-support/store-drivers/locking';
+import { busyBeginGivesUpAtBound, deadOwnerFreesAfterLease, incrementsLoseNoUpdate, overtakenWriteIsRefusedAndUnlocks, secondProcessWaitsThenReads, slowHandlerKeepsItsLock, takenOverLeaseRefusesStaleWrite, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { mongoBackends, notRun, record, uniqueDbName, useMongoSuite } from './support/stores';
 
 /**
@@ -94,14 +85,7 @@ describe.each(backends)('against the %s', (backend) => {
 
   withMongo('a write whose version was overtaken is refused, and the lock is given up', async () => {
     const { a, raw } = twoProcesses();
-    await a.write(record('test:fenced', 1), { expectedVersion: 0 });
-    const tx = await a.begin('test:fenced', wait(1000));
-    await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
-    const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
-    await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
-    await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
-    expect((await raw.findOne({ sid: 'test:fenced' }))!.lock).toBeNull();
-    expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+    await overtakenWriteIsRefusedAndUnlocks(a, { owner: async (sid) => (await raw.findOne({ sid }))!.lock });
   });
 
   withMongo('a session deleted while an event holds it: the write is refused, nothing is resurrected', async () => {

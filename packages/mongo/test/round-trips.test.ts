@@ -1,13 +1,6 @@
 import type { CommandStartedEvent } from 'mongodb';
 
-import {
-  costOfAHundredEventsAtOnce,
-  costOfDuplicateAndFailure,
-  costOfEachEvent,
-  countingBot,
-  event,
-  type Measure,
-} from '../../../test-support/store-drivers/round-trips';
+import { costOfAHundredEventsAtOnce, costOfDuplicateAndFailure, costOfEachEvent, countingBot, event, type Measure } from '../../../test-support/store-drivers/round-trips';
 import { escapeSessionId } from '../src';
 import { collect, mongoBackends, notRun, uniqueDbName, useMongoSuite } from './support/stores';
 

@@ -1,16 +1,7 @@
-import { SessionBusyError, VersionConflictError } from 'bottender';
+import { SessionBusyError } from 'bottender';
 
 import { type PostgresSessionStore } from '../src';
-import {
-  busyBeginGivesUpAtBound,
-  deadOwnerFreesAfterLease,
-  incrementsLoseNoUpdate,
-  secondProcessWaitsThenReads,
-  slowHandlerKeepsItsLock,
-  takenOverLeaseRefusesStaleWrite,
-  transactionFinishesOnce,
-  wait,
-} from '../../../test-support/store-drivers/locking';
+import { busyBeginGivesUpAtBound, deadOwnerFreesAfterLease, incrementsLoseNoUpdate, overtakenWriteIsRefusedAndUnlocks, secondProcessWaitsThenReads, slowHandlerKeepsItsLock, takenOverLeaseRefusesStaleWrite, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniqueTable, usePostgresSuite } from './support/stores';
 
 /**
@@ -109,14 +100,7 @@ pgTest('a lease that ran out with nobody taking over still commits: the version 
 
 pgTest('a write whose version was overtaken is refused, and the lease is given up', async () => {
   const { a, lease } = twoProcesses();
-  await a.write(record('test:fenced', 1), { expectedVersion: 0 });
-  const tx = await a.begin('test:fenced', wait(1000));
-  await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
-  const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
-  await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
-  await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
-  expect((await lease('test:fenced'))?.owner).toBeNull();
-  expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+  await overtakenWriteIsRefusedAndUnlocks(a, { owner: async (id) => (await lease(id))?.owner });
 });
 
 pgTest('a session deleted while leased: the commit is refused as a conflict with version 0', async () => {

@@ -1,11 +1,4 @@
-import {
-  costOfAHundredEventsAtOnce,
-  costOfDuplicateAndFailure,
-  costOfEachEvent,
-  countingBot,
-  event,
-  type Measure,
-} from '../../../test-support/store-drivers/round-trips';
+import { costOfAHundredEventsAtOnce, costOfDuplicateAndFailure, costOfEachEvent, countingBot, event, type Measure } from '../../../test-support/store-drivers/round-trips';
 import { type PostgresSessionStore } from '../src';
 import { DATABASE_URL } from './support/postgres';
 import { collect, usePostgresSuite } from './support/stores';

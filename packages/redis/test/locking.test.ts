@@ -1,16 +1,7 @@
-import { SessionBusyError, VersionConflictError } from 'bottender';
+import { SessionBusyError } from 'bottender';
 
 import { type RedisSessionStore, sessionKeys } from '../src';
-import {
-  busyBeginGivesUpAtBound,
-  deadOwnerFreesAfterLease,
-  incrementsLoseNoUpdate,
-  secondProcessWaitsThenReads,
-  slowHandlerKeepsItsLock,
-  takenOverLeaseRefusesStaleWrite,
-  transactionFinishesOnce,
-  wait,
-} from '../../../test-support/store-drivers/locking';
+import { busyBeginGivesUpAtBound, deadOwnerFreesAfterLease, incrementsLoseNoUpdate, overtakenWriteIsRefusedAndUnlocks, secondProcessWaitsThenReads, slowHandlerKeepsItsLock, takenOverLeaseRefusesStaleWrite, transactionFinishesOnce, wait } from '../../../test-support/store-drivers/locking';
 import { record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
@@ -92,14 +83,7 @@ withRedis('a write whose lease ran out is refused, and only the owner can releas
 
 withRedis('a write whose version was overtaken is refused, and the lock is given up', async () => {
   const { a, raw, keys } = twoProcesses();
-  await a.write(record('test:fenced', 1), { expectedVersion: 0 });
-  const tx = await a.begin('test:fenced', wait(1000));
-  await a.write(record('test:fenced', 2, { by: 'someone else' }), { expectedVersion: 1 });
-  const refused = tx.commit(record('test:fenced', 2, { by: 'tx' }), {});
-  await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
-  await expect(refused).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
-  expect(await raw.exists(keys('test:fenced').lock)).toBe(0);
-  expect((await a.read('test:fenced'))!.state).toEqual({ by: 'someone else' });
+  await overtakenWriteIsRefusedAndUnlocks(a, { owner: (id) => raw.get(keys(id).lock) });
 });
 
 withRedis('a transaction finishes once: a second commit is an error, release after it does nothing', async () => {

@@ -1,13 +1,6 @@
 import type { Redis } from 'ioredis';
 
-import {
-  costOfAHundredEventsAtOnce,
-  costOfDuplicateAndFailure,
-  costOfEachEvent,
-  countingBot,
-  event,
-  type Measure,
-} from '../../../test-support/store-drivers/round-trips';
+import { costOfAHundredEventsAtOnce, costOfDuplicateAndFailure, costOfEachEvent, countingBot, event, type Measure } from '../../../test-support/store-drivers/round-trips';
 import { type RedisSessionStore, sessionKeys } from '../src';
 import { collect, uniquePrefix, useRedisSuite } from './support/stores';
 
