@@ -3,6 +3,7 @@ import { type HeldEvent, SessionStoreError } from 'bottender/store';
 import { escapeSessionId, type RedisSessionStore } from '../src';
 import { heldKey } from '../src/keys';
 import { heldEventRunsOnceAfterItsProcessDies } from '../../../test-support/store-drivers/held-events';
+import { recordCommandNames } from './support/commands';
 import { collect, record, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
@@ -92,13 +93,7 @@ withRedis('an ordinary event costs no held-events command', async () => {
   const { a } = twoProcesses();
   const store: RedisSessionStore = a;
   await store.init();
-  const sent: string[] = [];
-  const client = store.client as unknown as { sendCommand(command: { name: string }): unknown };
-  const original = client.sendCommand.bind(client);
-  client.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
-    sent.push(command.name);
-    return (original as (...args: unknown[]) => unknown)(command, ...rest);
-  };
+  const sent = recordCommandNames(store);
   const tx = await store.begin('test:plain', { timeoutMs: 1_000 });
   await tx.commit(record('test:plain', 1), {});
   expect(sent).toEqual(['evalsha', 'evalsha']);

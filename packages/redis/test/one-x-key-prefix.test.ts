@@ -8,6 +8,7 @@ import { TestConnector, TestEvent } from 'bottender/testing';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore, type RedisStoreOptions } from '../src';
+import { recordCommands } from './support/commands';
 import { collect } from './support/stores';
 import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 
@@ -167,18 +168,6 @@ function counterBot(sessions: RedisSessionStore) {
   return { bot, seen, connector: new TestConnector() };
 }
 
-/** Records every command the store's client sends, with its arguments (keys included). */
-function countCommands(sessions: RedisSessionStore): string[][] {
-  const sent: string[][] = [];
-  const client = sessions.client as Redis;
-  const original = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string; args: unknown[] }, stream?: unknown) => {
-    sent.push([command.name, ...command.args.map(String)]);
-    return original(command as never, stream as never);
-  }) as typeof client.sendCommand;
-  return sent;
-}
-
 const names = (sent: string[][]) => sent.map(([name]) => name);
 
 test("a session 1.x kept under ioredis's keyPrefix is read under the lock by its first event, carried over, and its key deleted", async () => {
@@ -204,7 +193,7 @@ test("a session 1.x kept under ioredis's keyPrefix is read under the lock by its
   });
 
   const { bot, seen, connector } = counterBot(sessions);
-  const sent = countCommands(sessions);
+  const sent = recordCommands(sessions);
   expect(await bot.handleEvent(connector, new TestEvent({ user: u1, id: 'e1' }))).toBe('committed');
   // Lock and read (1); then, under the lock, both places 1.x may have used, in one MGET (1);
   // commit (1); delete the 1.x keys (1).
@@ -233,7 +222,7 @@ test('never reads the prefixed 1.x key again once carried over, even if a 1.x se
   await bot.init();
   await bot.handleEvent(connector, new TestEvent({ user: u, id: 'e1' }));
   await writeOneX([oneX(`test:${u}`, { count: 100 })], { keyPrefix: PREFIX });
-  const sent = countCommands(sessions);
+  const sent = recordCommands(sessions);
   await bot.handleEvent(connector, new TestEvent({ user: u, id: 'e2' }));
   expect(names(sent)).toEqual(['evalsha', 'evalsha']);
   expect(seen).toEqual([{ count: 3 }, { count: 4 }]);
@@ -273,7 +262,7 @@ test('a session 1.x kept in both places: the copy with the later lastActivity wi
   await bot.init();
   expect(await sessions.read(`test:${bareNewer}`)).toMatchObject({ state: { from: 'bare' }, lastActivity: t + 5_000, version: 0 });
 
-  const sent = countCommands(sessions);
+  const sent = recordCommands(sessions);
   for (const u of [prefixedNewer, bareNewer, tie]) {
     expect(await bot.handleEvent(connector, new TestEvent({ user: u, id: 'e1' }))).toBe('committed');
   }
@@ -338,7 +327,7 @@ test("a keyPrefix but no 1.x data costs nothing: the driver's own records, locks
   expect(next.readsOneXSessions).toBe(false);
   expect(await collect(next.list())).toHaveLength(1);
   await open.release();
-  const sent = countCommands(next);
+  const sent = recordCommands(next);
   await later.bot.handleEvent(later.connector, new TestEvent({ user: u1, id: 'e2' })); // has a record
   await later.bot.handleEvent(later.connector, new TestEvent({ user: user(), id: 'e1' })); // a new session
   expect(names(sent)).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
@@ -351,7 +340,7 @@ test('without keyPrefix in the options, only the bare key is looked at (one GET)
   const sessions = store();
   const { bot, seen, connector } = counterBot(sessions);
   await bot.init();
-  const sent = countCommands(sessions);
+  const sent = recordCommands(sessions);
   await bot.handleEvent(connector, new TestEvent({ user: bare, id: 'e1' }));
   expect(sent.map(([name, ...args]) => (name === 'evalsha' ? name : [name, ...args]))).toEqual([
     'evalsha',

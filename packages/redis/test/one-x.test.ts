@@ -7,6 +7,7 @@ import { TestConnector, TestEvent } from 'bottender/testing';
 import { Redis } from 'ioredis';
 
 import { RedisSessionStore } from '../src';
+import { recordCommandNames } from './support/commands';
 import { collect, uniquePrefix } from './support/stores';
 import { redisTest, startRedisOrSkip, type TestRedis } from './support/redis-server';
 
@@ -99,18 +100,6 @@ function counterBot(sessions: RedisSessionStore, expiresIn?: number) {
   return { bot, seen, connector: new TestConnector() };
 }
 
-/** Records the name of every command the store's client sends. */
-function countCommands(sessions: RedisSessionStore): string[] {
-  const sent: string[] = [];
-  const client = sessions.client as Redis;
-  const original = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string }, stream?: unknown) => {
-    sent.push(command.name);
-    return original(command as never, stream as never);
-  }) as typeof client.sendCommand;
-  return sent;
-}
-
 test('a 1.x session is read under the lock by its first event, carried over, and its key deleted', async () => {
   const u1 = user();
   const u2 = user();
@@ -131,7 +120,7 @@ test('a 1.x session is read under the lock by its first event, carried over, and
   });
 
   const { bot, seen, connector } = counterBot(sessions);
-  const sent = countCommands(sessions);
+  const sent = recordCommandNames(sessions);
   expect(await bot.handleEvent(connector, new TestEvent({ user: u1, id: 'e1' }))).toBe('committed');
   // Lock and read (1), the 1.x key (1, under the lock: one MGET of `id` and `${keyPrefix}id`, as
   // this store was given a keyPrefix; see one-x-key-prefix.test.ts), commit (1), delete the 1.x key (1).
@@ -219,7 +208,7 @@ test('a database 1.x never used costs no lookup: new sessions take the usual two
   const { bot, connector } = counterBot(empty);
   await bot.init();
   expect(empty.readsOneXSessions).toBe(false);
-  const sent = countCommands(empty);
+  const sent = recordCommandNames(empty);
   await bot.handleEvent(connector, new TestEvent({ user: user(), id: 'e1' }));
   expect(sent).toEqual(['evalsha', 'evalsha']);
 });

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
-
 import { costOfAHundredEventsAtOnce, costOfDuplicateAndFailure, costOfEachEvent, countingBot, event, type Measure } from '../../../test-support/store-drivers/round-trips';
 import { type RedisSessionStore, sessionKeys } from '../src';
+import { recordCommandNames } from './support/commands';
 import { collect, uniquePrefix, useRedisSuite } from './support/stores';
 
 /**
@@ -11,21 +10,9 @@ import { collect, uniquePrefix, useRedisSuite } from './support/stores';
  */
 const { stores, withRedis } = useRedisSuite('redis round trips');
 
-/** Records the name of every command the store's client sends. */
-function countCommands(store: RedisSessionStore): string[] {
-  const sent: string[] = [];
-  const client = store.client as Redis;
-  const original = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string }, stream?: unknown) => {
-    sent.push(command.name);
-    return original(command as never, stream as never);
-  }) as typeof client.sendCommand;
-  return sent;
-}
-
 /** Counts what running something costs: the names of the commands the store's client sends meanwhile. */
 function commandsSent(store: RedisSessionStore): Measure<string[]> {
-  const sent = countCommands(store);
+  const sent = recordCommandNames(store);
   return async (run) => {
     const before = sent.length;
     await run();
