@@ -1,4 +1,4 @@
-import { type Logger, platformOf, type SessionRecord, SessionStoreError } from 'bottender/store';
+import { type Logger, oneXSessionRecord, readOneXSession, type SessionRecord, SessionStoreError } from 'bottender/store';
 import type { Collection, Filter } from 'mongodb';
 
 import { liveRecords, type SessionDocument } from './documents';
@@ -52,23 +52,15 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * that is not an object is damage, not a session, and is reported.
  */
 export function fromOneX(doc: OneXDocument, id: string): SessionRecord {
-  const state = doc._state ?? {};
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+  const parts = readOneXSession(doc);
+  if (parts === undefined) {
     throw new SessionStoreError(
       `stored data for session ${JSON.stringify(id)} is a Bottender 1.x session whose _state is not an object; ` +
         'it is left untouched: delete it to start this session over',
       id,
     );
   }
-  const lastActivity = doc.lastActivity instanceof Date ? doc.lastActivity.getTime() : doc.lastActivity;
-  return {
-    id,
-    platform: platformOf(id),
-    state: JSON.parse(JSON.stringify(state)) as Record<string, unknown>,
-    lastActivity: typeof lastActivity === 'number' && Number.isFinite(lastActivity) ? lastActivity : Date.now(),
-    version: 0,
-    eventIds: [],
-  };
+  return oneXSessionRecord(id, { ...parts, state: JSON.parse(JSON.stringify(parts.state)) as Record<string, unknown> });
 }
 
 /**

@@ -1,4 +1,12 @@
-import { type Logger, platformOf, type SessionRecord, SessionStoreError, type SessionTransaction } from 'bottender/store';
+import {
+  type Logger,
+  oneXSessionRecord,
+  type OneXSessionParts,
+  readOneXSession,
+  type SessionRecord,
+  SessionStoreError,
+  type SessionTransaction,
+} from 'bottender/store';
 import { Cluster, type Redis } from 'ioredis';
 
 /** Keys asked for per SCAN step while looking for 1.x sessions at start. */
@@ -135,7 +143,7 @@ export class OneXSessionKeys {
       const copy = parseOneXSession(text, keys[i], id);
       found = found === undefined ? copy : latestCopy(found, copy);
     }
-    return found === undefined ? undefined : toVersionZero(found, id);
+    return found === undefined ? undefined : oneXSessionRecord(id, found);
   }
 
   /**
@@ -209,11 +217,8 @@ export function isOneXKey(key: string): boolean {
 }
 
 /** A 1.x session as found at one key. */
-interface OneXCopy {
+interface OneXCopy extends OneXSessionParts {
   key: string;
-  state: Record<string, unknown>;
-  /** When 1.x last wrote it (its Bot stamps every write), if the JSON says. */
-  lastActivity: number | undefined;
 }
 
 /**
@@ -232,44 +237,18 @@ function latestCopy(earlier: OneXCopy, later: OneXCopy): OneXCopy {
  * an object, a `_state` that is not an object) is damage and reported, never taken for no session.
  */
 function parseOneXSession(text: string, key: string, id: string): OneXCopy {
-  let session: unknown;
+  let parts;
   try {
-    session = JSON.parse(text);
+    parts = readOneXSession(JSON.parse(text));
   } catch {
-    session = undefined;
+    parts = undefined;
   }
-  const state = (session as { _state?: unknown } | undefined)?._state ?? {};
-  if (
-    typeof session !== 'object' ||
-    session === null ||
-    Array.isArray(session) ||
-    typeof state !== 'object' ||
-    state === null ||
-    Array.isArray(state)
-  ) {
+  if (parts === undefined) {
     throw new SessionStoreError(
       `stored data at key ${JSON.stringify(key)} is not a Bottender 1.x session (its _state must be an object); ` +
         'it is left untouched: delete it to start this session over',
       id,
     );
   }
-  const lastActivity = (session as { lastActivity?: unknown }).lastActivity;
-  return {
-    key,
-    state: state as Record<string, unknown>,
-    lastActivity: typeof lastActivity === 'number' && Number.isFinite(lastActivity) ? lastActivity : undefined,
-  };
+  return { key, ...parts };
 }
-
-/** A 1.x copy of session `id` as its version-0 record (without a stamp, it counts as active now). */
-function toVersionZero(copy: OneXCopy, id: string): SessionRecord {
-  return {
-    id,
-    platform: platformOf(id),
-    state: copy.state,
-    lastActivity: copy.lastActivity ?? Date.now(),
-    version: 0,
-    eventIds: [],
-  };
-}
-

@@ -15,6 +15,9 @@ export type {
   WriteOptions,
 } from '../session/types';
 export { DEFAULT_EVENT_ID_WINDOW, checkRecord, parseRecord, platformOf, serializeRecord } from '../session/record';
+/** Bottender 1.x's stored session object, read the same way by every driver that carries it over. */
+export { oneXSessionRecord, readOneXSession } from '../session/one-x-session';
+export type { OneXSessionParts } from '../session/one-x-session';
 /** Error wording and key suggestions every driver shares. */
 export { article, closestKey, describeValue, didYouMean, unknownKeyMessage, unknownKeys } from '../errors';
 export type { DescribeValueOptions } from '../errors';

@@ -1,7 +1,8 @@
 import { cloneJson } from '../context/state-cell';
 import { KeyedQueue } from '../runtime/keyed-queue';
 import { consoleLogger, type Logger } from '../runtime/logger';
-import { checkRecord, platformOf } from '../session/record';
+import { oneXSessionRecord, readOneXSession } from '../session/one-x-session';
+import { checkRecord } from '../session/record';
 import {
   type SessionRecord,
   type SessionStore,
@@ -180,22 +181,15 @@ function toRecord(value: unknown, id: string): SessionRecord {
  * not a session, and is reported.
  */
 function fromOneXSession(value: OneXSession, id: string): SessionRecord {
-  const state = value._state;
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+  const parts = readOneXSession(value);
+  if (parts === undefined) {
     throw new SessionStoreError(
       `stored data for session ${JSON.stringify(id)} is a Bottender 1.x session whose _state is not an object; ` +
         'it is left untouched: delete it to start this session over',
       id,
     );
   }
-  return {
-    id,
-    platform: platformOf(id),
-    state: state as Record<string, unknown>,
-    lastActivity: typeof value.lastActivity === 'number' && Number.isFinite(value.lastActivity) ? value.lastActivity : Date.now(),
-    version: 0,
-    eventIds: [],
-  };
+  return oneXSessionRecord(id, parts);
 }
 
 /** A stored value that is a record of its own id, for listings; anything else is skipped. */

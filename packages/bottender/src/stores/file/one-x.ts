@@ -2,7 +2,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Logger } from '../../runtime/logger';
-import { platformOf } from '../../session/record';
+import { oneXSessionRecord, readOneXSession } from '../../session/one-x-session';
 import { type SessionRecord, SessionStoreError } from '../../session/types';
 import { isSessionFileName, TEMP_FILE_SUFFIX } from './names';
 
@@ -128,29 +128,20 @@ function oneXFileNames(id: string): string[] {
  * an object, a `_state` that is not an object) is damage and reported, never taken for no session.
  */
 function fromOneXSession(text: string, id: string, name: string): SessionRecord {
-  let session: unknown;
+  let parts;
   try {
-    session = JSON.parse(text);
+    parts = readOneXSession(JSON.parse(text));
   } catch {
-    session = undefined;
+    parts = undefined;
   }
-  const state = (session as { _state?: unknown } | undefined)?._state ?? {};
-  if (typeof session !== 'object' || session === null || Array.isArray(session) || typeof state !== 'object' || state === null || Array.isArray(state)) {
+  if (parts === undefined) {
     throw new SessionStoreError(
       `Bottender 1.x session file ${JSON.stringify(name)} is not a 1.x session (its _state must be an object); ` +
         'it is left untouched: delete it to start this session over',
       id,
     );
   }
-  const lastActivity = (session as { lastActivity?: unknown }).lastActivity;
-  return {
-    id,
-    platform: platformOf(id),
-    state: state as Record<string, unknown>,
-    lastActivity: typeof lastActivity === 'number' && Number.isFinite(lastActivity) ? lastActivity : Date.now(),
-    version: 0,
-    eventIds: [],
-  };
+  return oneXSessionRecord(id, parts);
 }
 
 function messageOf(error: unknown): string {
